@@ -1,0 +1,51 @@
+/// The operations the interpreter executes, one case per semantic family member.
+///
+/// Capstone's numeric instruction ids never leave `InstructionTranslator`; everything after decoding switches on
+/// this enum. Condition-code families (`jcc`, `setcc`, `cmovcc`) carry their condition in
+/// `DecodedInstruction.condition`.
+enum Opcode: UInt8, Sendable {
+    // Data movement
+    case mov, movzx, movsx, lea, xchg, xadd, cmpxchg, bswap, cmovcc, setcc, push, pop
+    // Arithmetic and logic
+    case add, adc, sub, sbb, and, or, xor, cmp, test, inc, dec, neg, not
+    case mul, imul1, imul2, imul3, div, idiv
+    // Shifts, rotates, bit operations
+    case shl, shr, sar, rol, ror, rcl, rcr, shld, shrd
+    case bt, bts, btr, btc, bsf, bsr, tzcnt, lzcnt, popcnt
+    // Control flow
+    case jmp, jmpIndirect, jcc, call, callIndirect, ret, loop, loope, loopne, jrcxz
+    case nop, leave, enter
+    // Conversions and flag instructions
+    case cbw, cwde, cdqe, cwd, cdq, cqo
+    case clc, stc, cmc, cld, std, lahf, sahf, pushf, popf
+    // String instructions (size in `DecodedInstruction.size`, repeat kind in `repeatPrefix`)
+    case movs, stos, lods, cmps, scas
+    // Traps and system
+    case int3, ud2, hlt, cpuid, rdtsc, fence, pause
+    /// A decoded instruction outside the subset: executing it stops the run with `unsupported`.
+    case unsupported
+}
+
+extension Opcode {
+    /// Whether the instruction may transfer control, so it must end a decoded block.
+    var endsBlock: Bool {
+        switch self {
+        case .jmp, .jmpIndirect, .jcc, .call, .callIndirect, .ret, .loop, .loope, .loopne, .jrcxz,
+            .int3, .ud2, .hlt, .unsupported, .movs, .stos, .lods, .cmps, .scas, .popf, .cpuid:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether the `lock` prefix is architecturally allowed (with a memory destination).
+    var isLockable: Bool {
+        switch self {
+        case .add, .adc, .sub, .sbb, .and, .or, .xor, .inc, .dec, .neg, .not, .xchg, .xadd, .cmpxchg,
+            .bts, .btr, .btc:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// Decoded instructions grouped into basic blocks, keyed by the linear address of their first instruction.
+///
+/// Instructions live in one flat buffer that is never shrunk, so a pointer into it stays valid while a block
+/// runs even if the cache is flushed by that block (it is only overwritten by later decoding). Each block
+/// remembers up to two successors so the run loop can follow a taken and a fall-through edge without hashing.
+struct BlockCache {
+    struct Block {
+        var start: UInt64
+        var first: Int32
+        var count: Int32
+        var successorAddress0: UInt64 = 1
+        var successorIndex0: Int32 = -1
+        var successorAddress1: UInt64 = 1
+        var successorIndex1: Int32 = -1
+    }
+
+    private(set) var instructions: UnsafeMutablePointer<DecodedInstruction>
+    private var instructionCapacity = 4096
+    private(set) var instructionCount = 0
+    private(set) var blocks: UnsafeMutablePointer<Block>
+    private var blockCapacity = 512
+    private(set) var blockCount = 0
+    private var index: [UInt64: Int32] = [:]
+
+    init() {
+        instructions = .allocate(capacity: instructionCapacity)
+        blocks = .allocate(capacity: blockCapacity)
+    }
+
+    /// Frees the buffers; the owner calls this once in its deinit (the struct itself is not reference counted).
+    func deallocate() {
+        instructions.deallocate()
+        blocks.deallocate()
+    }
+
+    /// The block starting at `address`, if decoded.
+    @inline(__always)
+    func lookup(_ address: UInt64) -> Int32? { index[address] }
+
+    /// Adds a block made of `decoded` (non-empty) starting at `address`.
+    /// - Returns: Its index.
+    mutating func add(_ decoded: [DecodedInstruction], at address: UInt64) -> Int32 {
+        if instructionCount + decoded.count > instructionCapacity {
+            // Growing moves the buffer: only ever done between blocks, never while one runs.
+            let newCapacity = max(instructionCapacity * 2, instructionCount + decoded.count)
+            let grown = UnsafeMutablePointer<DecodedInstruction>.allocate(capacity: newCapacity)
+            grown.moveInitialize(from: instructions, count: instructionCount)
+            instructions.deallocate()
+            instructions = grown
+            instructionCapacity = newCapacity
+        }
+        if blockCount == blockCapacity {
+            let grown = UnsafeMutablePointer<Block>.allocate(capacity: blockCapacity * 2)
+            grown.moveInitialize(from: blocks, count: blockCount)
+            blocks.deallocate()
+            blocks = grown
+            blockCapacity *= 2
+        }
+        (instructions + instructionCount).initialize(from: decoded, count: decoded.count)
+        blocks[blockCount] = Block(start: address, first: Int32(instructionCount), count: Int32(decoded.count))
+        instructionCount += decoded.count
+        index[address] = Int32(blockCount)
+        blockCount += 1
+        return Int32(blockCount - 1)
+    }
+
+    /// Forgets every block (the buffers are kept).
+    mutating func removeAll() {
+        index.removeAll(keepingCapacity: true)
+        instructionCount = 0
+        blockCount = 0
+    }
+
+    /// Whether a block with this index exists (indices held by a caller are invalid after `removeAll`).
+    @inline(__always)
+    func isValid(_ block: Int32) -> Bool { block >= 0 && Int(block) < blockCount }
+}

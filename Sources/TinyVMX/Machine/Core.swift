@@ -1,0 +1,104 @@
+import CTinyVMXNative
+
+/// The execution engine behind `Machine`: register file, memory access, decoded-block cache and the run loop.
+///
+/// Hot state lives behind pointers (`state`, `g`, the TLB arrays) so the interpreter loop pays no ARC or
+/// exclusivity checks. Instruction semantics are extensions of this type, one file per family
+/// (`Semantics/`).
+final class Core {
+    /// The register file (C layout shared with native code).
+    let state: UnsafeMutablePointer<tvx_cpu_state>
+    /// `state.gpr` as an indexable pointer: `g[0]` is RAX … `g[15]` R15.
+    let g: UnsafeMutablePointer<UInt64>
+    let memory: PhysicalMemory
+    let decoder = Decoder()
+    var configuration: Machine.Configuration
+
+    // Software TLB: direct-mapped, one array of tags and host pointers per access kind.
+    static let tlbSize = 256
+    static let invalidTag: UInt64 = 1
+    let tlbReadTag: UnsafeMutablePointer<UInt64>
+    let tlbReadHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let tlbWriteTag: UnsafeMutablePointer<UInt64>
+    let tlbWriteHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
+
+    var blocks = BlockCache()
+    /// Set when a store hit a page holding decoded code: the current block must stop after this instruction.
+    var codeWasModified = false
+
+    /// Instructions retired since the machine was loaded or reset.
+    var instructionCount: UInt64 = 0
+    /// Budget units spent: one per retired instruction plus one per repeated string iteration after the first.
+    var fuelUsed: UInt64 = 0
+    /// The budget `run(fuelLimit:)` is running against.
+    var fuelLimit: UInt64 = 0
+    /// Set by a repeated string instruction that stopped between iterations because the budget ran out.
+    var stringInterrupted = false
+    /// Statistics exposed to embedders.
+    var statistics = Machine.Statistics()
+
+    init(configuration: Machine.Configuration) {
+        self.configuration = configuration
+        memory = PhysicalMemory(size: configuration.physicalMemorySize)
+        state = .allocate(capacity: 1)
+        state.initialize(to: tvx_cpu_state())
+        g = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt64.self)
+        tlbReadTag = .allocate(capacity: Self.tlbSize)
+        tlbWriteTag = .allocate(capacity: Self.tlbSize)
+        let dummy = UnsafeMutableRawPointer(state)
+        tlbReadHost = .allocate(capacity: Self.tlbSize)
+        tlbWriteHost = .allocate(capacity: Self.tlbSize)
+        tlbReadHost.initialize(repeating: dummy, count: Self.tlbSize)
+        tlbWriteHost.initialize(repeating: dummy, count: Self.tlbSize)
+        flushTLB()
+    }
+
+    deinit {
+        blocks.deallocate()
+        state.deallocate()
+        tlbReadTag.deallocate()
+        tlbWriteTag.deallocate()
+        tlbReadHost.deallocate()
+        tlbWriteHost.deallocate()
+    }
+
+    /// Invalidates every cached translation.
+    func flushTLB() {
+        tlbReadTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
+        tlbWriteTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
+    }
+
+    /// Drops all decoded instructions (code was written, or the code's translation may have changed).
+    func flushDecodedCode() {
+        blocks.removeAll()
+        memory.clearCodePages()
+        codeWasModified = true
+        statistics.codeInvalidations += 1
+        // Write-TLB entries were withheld from code pages; now every page may be cached for writing.
+    }
+
+    @inline(__always) var rip: UInt64 {
+        get { state.pointee.rip }
+        set { state.pointee.rip = newValue }
+    }
+
+    @inline(__always) var rflags: UInt64 {
+        get { state.pointee.rflags }
+        set { state.pointee.rflags = newValue }
+    }
+
+    /// Replaces the six status flags with `bits`.
+    @inline(__always)
+    func setStatusFlags(_ bits: UInt64) {
+        state.pointee.rflags = (state.pointee.rflags & ~RFLAGS.status) | bits
+    }
+
+    /// Replaces the flags in `mask` with `bits` (bits outside `mask` must be zero).
+    @inline(__always)
+    func setFlags(_ bits: UInt64, mask: UInt64) {
+        state.pointee.rflags = (state.pointee.rflags & ~mask) | bits
+    }
+
+    @inline(__always)
+    func flag(_ bit: UInt64) -> Bool { state.pointee.rflags & bit != 0 }
+}

@@ -1,0 +1,233 @@
+import CTinyVMXNative
+
+/// An x86-64 machine that runs real machine code: create it, load a program, run it with a budget, inspect it.
+///
+/// A new machine is in the *bare profile*: 64-bit mode, CPL 0, CR0 `0x80050033`, CR4 with PAE, EFER
+/// LME|LMA|NXE|SCE, the low 4 GiB identity-mapped, RSP at `Machine.defaultStackTop`, IDTR limit 0 (so an
+/// exception stops the run instead of being delivered).
+///
+/// ```swift
+/// let machine = Machine()
+/// try machine.load(bytes: [0x48, 0x01, 0xD8, 0xF4], at: 0x40_0000)   // add rax, rbx; hlt
+/// machine[.rax] = 2; machine[.rbx] = 40
+/// let result = machine.run()
+/// // result.stop == .halt, machine[.rax] == 42
+/// ```
+///
+/// A machine is single-threaded and deterministic: the same program and inputs give the same result.
+public final class Machine {
+    /// Where `load(bytes:at:)` callers usually put flat code, and where ELF objects are placed by default.
+    public static let defaultLoadAddress: UInt64 = 0x40_0000
+    /// RSP at start (the stack grows down from here).
+    public static let defaultStackTop: UInt64 = 0x80_0000
+    /// Default budget for `run()`.
+    public static let defaultMaxInstructions: UInt64 = 100_000_000
+
+    let core: Core
+    /// Register values right after the last load, restored by `reset()`.
+    private var initialState = tvx_cpu_state()
+
+    /// Creates a machine in the bare profile with empty memory.
+    public init(configuration: Configuration = Configuration()) {
+        core = Core(configuration: configuration)
+        applyBareProfile()
+        initialState = core.state.pointee
+        core.memory.takeSnapshot()
+    }
+
+    private func applyBareProfile() {
+        let s = core.state
+        s.pointee = tvx_cpu_state()
+        s.pointee.rflags = RFLAGS.reserved1
+        s.pointee.cr0 = 0x8005_0033
+        s.pointee.cr4 = 0x20  // PAE
+        s.pointee.efer = 0xD01  // SCE | LME | LMA | NXE
+        s.pointee.gpr.4 = Self.defaultStackTop
+        s.pointee.rip = Self.defaultLoadAddress
+        s.pointee.tsc = core.configuration.initialTSC
+    }
+
+    // MARK: Loading
+
+    /// Loads a program image: copies its segments into memory and sets RIP to its entry point.
+    /// The state after loading is what `reset()` returns to.
+    public func load(_ image: ProgramImage) {
+        for segment in image.segments {
+            core.memory.write(segment.bytes, at: segment.address)
+        }
+        core.rip = image.entry
+        commitLoad()
+    }
+
+    /// Loads flat code (the `.bin` / `--hex` form) at `address` and sets RIP to it.
+    public func load(bytes: [UInt8], at address: UInt64 = Machine.defaultLoadAddress) throws {
+        load(ProgramImage.flat(bytes, at: address))
+    }
+
+    private func commitLoad() {
+        core.flushDecodedCode()
+        core.flushTLB()
+        initialState = core.state.pointee
+        core.memory.takeSnapshot()
+        core.instructionCount = 0
+        core.fuelUsed = 0
+    }
+
+    /// Returns registers and memory to the state right after the last load (or creation). Costs time in
+    /// proportion to the pages written since, and keeps decoded code that was not overwritten.
+    public func reset() {
+        let restored = core.memory.restoreSnapshot()
+        if !restored.isDisjoint(with: core.memory.codePages) { core.flushDecodedCode() }
+        core.flushTLB()
+        core.state.pointee = initialState
+        core.instructionCount = 0
+        core.fuelUsed = 0
+    }
+
+    // MARK: Running
+
+    /// Runs until HLT, an undeliverable exception, an unsupported instruction, or the budget.
+    /// - Parameter maxInstructions: Budget for this call: one unit per instruction, plus one per iteration
+    ///   after the first of a repeated string instruction.
+    /// - Returns: Why it stopped, where, and how many instructions retired.
+    @discardableResult
+    public func run(maxInstructions: UInt64 = Machine.defaultMaxInstructions) -> RunResult {
+        let startCount = core.instructionCount
+        let limit = core.fuelUsed &+ maxInstructions
+        let stop = core.run(fuelLimit: limit < core.fuelUsed ? .max : limit)
+        return RunResult(stop: publicStop(stop), rip: core.rip, instructions: core.instructionCount - startCount)
+    }
+
+    /// Executes one instruction (a repeated string instruction may take several steps).
+    @discardableResult
+    public func step() -> RunResult { run(maxInstructions: 1) }
+
+    private func publicStop(_ stop: Core.InternalStop) -> StopReason {
+        switch stop {
+        case .halt: return .halt
+        case .budget: return .instructionLimit
+        case .exception(let f): return .exception(vector: f.vector, errorCode: f.errorCode)
+        case .unsupported: return .unsupported(unsupportedInstruction(at: core.rip))
+        }
+    }
+
+    private func unsupportedInstruction(at address: UInt64) -> UnsupportedInstruction {
+        let raw = (try? readMemory(at: address, count: 15)) ?? []
+        let decoded = core.decoder.disassemble(raw, address: address)
+        let bytes = Array(raw.prefix(decoded?.length ?? raw.count))
+        return UnsupportedInstruction(address: address, bytes: bytes, disassembly: decoded?.text ?? "?")
+    }
+
+    /// Instructions retired since the last load or reset.
+    public var instructionsExecuted: UInt64 { core.instructionCount }
+
+    /// Decoder and cache counters.
+    public var statistics: Machine.Statistics { core.statistics }
+
+    // MARK: Registers
+
+    /// Reads or writes a register. Writing RIP, CR3 or paging-related control registers drops decoded code.
+    public subscript(register: Register) -> UInt64 {
+        get {
+            let s = core.state.pointee
+            if let n = register.gprNumber { return core.g[n] }
+            switch register {
+            case .rip: return s.rip
+            case .rflags: return s.rflags
+            case .cr0: return s.cr0
+            case .cr2: return s.cr2
+            case .cr3: return s.cr3
+            case .cr4: return s.cr4
+            case .cr8: return s.cr8
+            case .efer: return s.efer
+            case .fsBase: return s.fs_base
+            case .gsBase: return s.gs_base
+            case .kernelGSBase: return s.kernel_gs_base
+            default: return 0
+            }
+        }
+        set {
+            if let n = register.gprNumber {
+                core.g[n] = newValue
+                return
+            }
+            let s = core.state
+            switch register {
+            case .rip: s.pointee.rip = newValue
+            case .rflags: s.pointee.rflags = (newValue | RFLAGS.reserved1) & ~(0xFFFF_FFFF_FFC0_802A as UInt64)
+            case .cr0: s.pointee.cr0 = newValue
+            case .cr2: s.pointee.cr2 = newValue
+            case .cr3: s.pointee.cr3 = newValue
+            case .cr4: s.pointee.cr4 = newValue
+            case .cr8: s.pointee.cr8 = newValue
+            case .efer: s.pointee.efer = newValue
+            case .fsBase: s.pointee.fs_base = newValue
+            case .gsBase: s.pointee.gs_base = newValue
+            case .kernelGSBase: s.pointee.kernel_gs_base = newValue
+            default: break
+            }
+            if register == .cr0 || register == .cr3 || register == .cr4 || register == .efer {
+                core.flushTLB()
+                core.flushDecodedCode()
+            }
+        }
+    }
+
+    // MARK: Memory
+
+    /// Reads `count` bytes at a linear address (through translation, without permission checks beyond
+    /// presence).
+    /// - Throws: `MachineError.unmappedAddress` if any byte is not mapped.
+    public func readMemory(at address: UInt64, count: Int) throws(MachineError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        var a = address
+        var left = count
+        while left > 0 {
+            let n = min(left, 4096 - Int(a & 0xFFF))
+            guard let physical = try? core.translate(a, .read) else { throw .unmappedAddress(a) }
+            out += core.memory.read(at: physical, count: n)
+            a &+= UInt64(n)
+            left -= n
+        }
+        return out
+    }
+
+    /// Writes bytes at a linear address; decoded code in those pages is dropped.
+    /// - Throws: `MachineError.unmappedAddress` if any byte is not mapped.
+    public func writeMemory(_ bytes: [UInt8], at address: UInt64) throws(MachineError) {
+        var offset = 0
+        while offset < bytes.count {
+            let a = address &+ UInt64(offset)
+            let n = min(bytes.count - offset, 4096 - Int(a & 0xFFF))
+            guard let physical = try? core.translate(a, .write) else { throw .unmappedAddress(a) }
+            core.memory.write(Array(bytes[offset..<offset + n]), at: physical)
+            if core.memory.codePages.contains(physical >> 12) { core.flushDecodedCode() }
+            offset += n
+        }
+    }
+
+    /// Reads a little-endian 64-bit value at a linear address.
+    public func read64(at address: UInt64) throws(MachineError) -> UInt64 {
+        let b = try readMemory(at: address, count: 8)
+        return b.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    }
+
+    /// Disassembles the instruction at a linear address (for traces): its text and length.
+    public func disassemble(at address: UInt64) -> (text: String, bytes: [UInt8])? {
+        guard let raw = try? readMemory(at: address, count: 15) ?? readMemory(at: address, count: 1) else { return nil }
+        guard let d = core.decoder.disassemble(raw, address: address) else { return nil }
+        return (d.text, Array(raw.prefix(d.length)))
+    }
+}
+
+/// Errors from the embedding API (never from executing instructions: those are `StopReason`s).
+public enum MachineError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unmappedAddress(UInt64)
+
+    public var description: String {
+        switch self {
+        case .unmappedAddress(let a): return "address 0x\(String(a, radix: 16)) is not mapped"
+        }
+    }
+}

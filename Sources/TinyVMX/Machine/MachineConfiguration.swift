@@ -1,0 +1,63 @@
+extension Machine {
+    /// How a machine is built: memory size, CPUID answers, the time-stamp counter's start.
+    public struct Configuration: Sendable {
+        /// Physical address space in bytes; pages are allocated on first touch, so size costs nothing.
+        public var physicalMemorySize: UInt64 = 64 << 30
+        /// Linear addresses below this are identity-mapped in the bare profile (the low 4 GiB).
+        public var identityMapLimit: UInt64 = 4 << 30
+        /// CPUID answers by (leaf, subleaf); a leaf not listed returns all zeros. Subleaf `nil` matches any.
+        public var cpuidLeaves: [CPUIDLeaf] = CPUIDLeaf.defaults
+        /// RDTSC returns this plus the number of instructions retired so far.
+        public var initialTSC: UInt64 = 0
+
+        public init() {}
+
+        func cpuid(leaf: UInt32, subleaf: UInt32) -> CPUIDLeaf.Registers {
+            for entry in cpuidLeaves where entry.leaf == leaf && (entry.subleaf == nil || entry.subleaf == subleaf) {
+                return entry.registers
+            }
+            return CPUIDLeaf.Registers(eax: 0, ebx: 0, ecx: 0, edx: 0)
+        }
+    }
+
+    /// One configured CPUID answer.
+    public struct CPUIDLeaf: Sendable, Equatable {
+        public struct Registers: Sendable, Equatable {
+            public var eax, ebx, ecx, edx: UInt32
+            public init(eax: UInt32, ebx: UInt32, ecx: UInt32, edx: UInt32) {
+                self.eax = eax
+                self.ebx = ebx
+                self.ecx = ecx
+                self.edx = edx
+            }
+        }
+
+        public var leaf: UInt32
+        public var subleaf: UInt32?
+        public var registers: Registers
+
+        public init(leaf: UInt32, subleaf: UInt32? = nil, registers: Registers) {
+            self.leaf = leaf
+            self.subleaf = subleaf
+            self.registers = registers
+        }
+
+        /// A small Intel-like CPU: vendor "GenuineIntel", family 6, leaf 1 with VMX, PAE, TSC, MSR, APIC, SSE2,
+        /// POPCNT, and leaf 0x80000001 with LM, NX, SYSCALL, LZCNT.
+        public static let defaults: [CPUIDLeaf] = [
+            CPUIDLeaf(leaf: 0, registers: .init(eax: 0xD, ebx: 0x756E_6547, ecx: 0x6C65_746E, edx: 0x4965_6E69)),
+            CPUIDLeaf(leaf: 1, registers: .init(eax: 0x0009_06EA, ebx: 0, ecx: (1 << 5) | (1 << 23), edx: 0x0780_0150 | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 26))),
+            CPUIDLeaf(leaf: 0x8000_0000, registers: .init(eax: 0x8000_0008, ebx: 0, ecx: 0, edx: 0)),
+            CPUIDLeaf(leaf: 0x8000_0001, registers: .init(eax: 0, ebx: 0, ecx: 1 << 5, edx: (1 << 11) | (1 << 20) | (1 << 29))),
+        ]
+    }
+
+    /// Counters an embedder or the CLI's `--json` can read.
+    public struct Statistics: Sendable, Equatable {
+        public var blocksDecoded: UInt64 = 0
+        public var instructionsDecoded: UInt64 = 0
+        /// Times decoded code was dropped because memory holding it was written (or translations changed).
+        public var codeInvalidations: UInt64 = 0
+        public init() {}
+    }
+}

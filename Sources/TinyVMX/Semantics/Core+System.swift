@@ -1,0 +1,28 @@
+/// INT3 UD2 HLT CPUID RDTSC and the fences (no-ops for a single in-order CPU).
+extension Core {
+    func executeSystem(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
+        switch p.pointee.opcode {
+        case .int3:
+            throw .exception(Fault(vector: 3, errorCode: nil, isTrap: true))
+        case .ud2:
+            throw .exception(.ud())
+        case .hlt:
+            throw .halt
+        case .cpuid:
+            let leaf = UInt32(truncatingIfNeeded: g[0])
+            let subleaf = UInt32(truncatingIfNeeded: g[1])
+            let r = configuration.cpuid(leaf: leaf, subleaf: subleaf)
+            g[0] = UInt64(r.eax)
+            g[3] = UInt64(r.ebx)
+            g[1] = UInt64(r.ecx)
+            g[2] = UInt64(r.edx)
+        case .rdtsc:
+            // Deterministic: the configured base plus one tick per retired instruction.
+            let tsc = state.pointee.tsc &+ instructionCount
+            g[0] = tsc & 0xFFFF_FFFF
+            g[2] = tsc >> 32
+        default:  // fence, pause, nop
+            break
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import TinyVMX
+
+/// The end-of-run report of `tinyvmx run`, as text or as the JSON contract other tools rely on.
+struct RunReport {
+    let machine: Machine
+    let result: RunResult
+
+    static let reportedRegisters: [Register] = [
+        .rax, .rbx, .rcx, .rdx, .rsi, .rdi, .rbp, .rsp, .r8, .r9, .r10, .r11, .r12, .r13, .r14, .r15,
+        .rip, .rflags, .cr0, .cr2, .cr3, .cr4, .efer, .fsBase, .gsBase,
+    ]
+
+    var stopFields: (vector: UInt8?, errorCode: UInt32?, message: String) {
+        switch result.stop {
+        case .halt: return (nil, nil, "hlt executed")
+        case .instructionLimit: return (nil, nil, "instruction budget exhausted")
+        case .exception(let v, let e):
+            let name = ExceptionName.of(v)
+            var m = "\(name) (vector \(v))" + (e.map { " error code 0x\(String($0, radix: 16))" } ?? "")
+            if v == 14 { m += " at 0x\(String(machine[.cr2], radix: 16))" }
+            return (v, e, m)
+        case .unsupported(let u): return (nil, nil, u.description)
+        }
+    }
+
+    var json: JSONValue {
+        let s = stopFields
+        let stop: JSONValue = .object([
+            ("reason", .string(result.stop.name)),
+            ("rip", .hex(result.rip)),
+            ("vector", s.vector.map { .number(UInt64($0)) } ?? .null),
+            ("errorCode", s.errorCode.map { .number(UInt64($0)) } ?? .null),
+            ("message", .string(s.message)),
+        ])
+        let registers: JSONValue = .object(Self.reportedRegisters.map { ($0.rawValue, .hex(machine[$0])) })
+        let stats = machine.statistics
+        return .object([
+            ("stop", stop),
+            ("instructions", .number(result.instructions)),
+            ("registers", registers),
+            ("stats", .object([
+                ("blocksDecoded", .number(stats.blocksDecoded)),
+                ("instructionsDecoded", .number(stats.instructionsDecoded)),
+                ("codeInvalidations", .number(stats.codeInvalidations)),
+            ])),
+        ])
+    }
+
+    var text: String {
+        var lines = ["stop: \(result.stop.name) at 0x\(String(result.rip, radix: 16)) — \(stopFields.message)",
+                     "instructions: \(result.instructions)"]
+        let regs = Self.reportedRegisters
+        for row in stride(from: 0, to: regs.count, by: 4) {
+            lines.append(regs[row..<min(row + 4, regs.count)].map {
+                "\($0.rawValue.leftPadded(to: 6, with: " ")) 0x\(String(machine[$0], radix: 16).leftPadded(to: 16))"
+            }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Mnemonics of the exception vectors, for messages.
+enum ExceptionName {
+    static func of(_ vector: UInt8) -> String {
+        let names: [UInt8: String] = [0: "#DE", 1: "#DB", 2: "NMI", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 7: "#NM",
+                                      8: "#DF", 10: "#TS", 11: "#NP", 12: "#SS", 13: "#GP", 14: "#PF", 16: "#MF",
+                                      17: "#AC", 18: "#MC", 19: "#XM"]
+        return names[vector] ?? "vector \(vector)"
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import TinyVMX
+
+/// Runs a machine one instruction at a time, printing index, RIP, bytes, disassembly and what changed.
+struct Tracer {
+    let machine: Machine
+
+    private static let watched: [Register] = Register.allCases.filter { $0 != .rip }
+
+    func run<Out: TextOutputStream>(maxInstructions: UInt64, json: Bool, to out: inout Out) -> RunResult {
+        var retired: UInt64 = 0
+        var index: UInt64 = 1
+        while true {
+            let rip = machine[.rip]
+            let before = Self.watched.map { machine[$0] }
+            let budgetLeft = maxInstructions - retired
+            if budgetLeft == 0 {
+                return RunResult(stop: .instructionLimit, rip: rip, instructions: retired)
+            }
+            let result = machine.run(maxInstructions: 1)
+            retired += result.instructions
+            let changes = zip(Self.watched, before).compactMap { reg, old -> String? in
+                let new = machine[reg]
+                guard new != old else { return nil }
+                if reg == .rflags { return "rflags=\(FlagText.describe(new))" }
+                return "\(reg.rawValue)=0x\(String(new, radix: 16))"
+            }
+            let (text, bytes) = machine.disassemble(at: rip) ?? ("(undecodable)", [])
+            let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
+            let line = "\(index)\t0x\(String(rip, radix: 16))\t\(hex.padding(30))\t\(text.padding(36))\t"
+                + changes.joined(separator: " ")
+            if json { FileHandleOutput.standardError.write(line + "\n") } else { print(line, to: &out) }
+            index += 1
+            if result.stop != .instructionLimit {
+                return RunResult(stop: result.stop, rip: result.rip, instructions: retired)
+            }
+        }
+    }
+}
+
+/// RFLAGS as the letters of the status flags that are set, e.g. `ZF|PF` (plus the raw value).
+enum FlagText {
+    static func describe(_ v: UInt64) -> String {
+        let names: [(UInt64, String)] = [(1, "CF"), (4, "PF"), (0x10, "AF"), (0x40, "ZF"), (0x80, "SF"),
+                                         (0x400, "DF"), (0x800, "OF"), (0x200, "IF")]
+        let set = names.filter { v & $0.0 != 0 }.map(\.1)
+        return "0x\(String(v, radix: 16))[\(set.joined(separator: "|"))]"
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// Standard error, where `--trace` lines go when `--json` owns standard output.
+enum FileHandleOutput {
+    case standardError
+
+    func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}

@@ -1,0 +1,3 @@
+import TinyVMXCommands
+
+TinyVMXCommand.main()
