@@ -31,7 +31,7 @@ extension Opcode {
     var endsBlock: Bool {
         switch self {
         case .jmp, .jmpIndirect, .jcc, .call, .callIndirect, .ret, .loop, .loope, .loopne, .jrcxz,
-            .int3, .ud2, .hlt, .unsupported, .movs, .stos, .lods, .cmps, .scas, .popf, .cpuid:
+            .int3, .ud2, .hlt, .unsupported, .movs, .stos, .lods, .cmps, .scas, .popf, .cpuid, .rdtsc:
             return true
         default:
             return false

@@ -104,7 +104,7 @@ extension Core {
             do {
                 while done < runnable {
                     rip = p.pointee.nextAddress
-                    if p.pointee.opcode.isString {
+                    if p.pointee.opcode.readsInstructionCount {
                         instructionCount &+= UInt64(done)
                         fuelUsed &+= UInt64(done)
                         done = 0
@@ -159,9 +159,11 @@ extension Core {
 }
 
 extension Opcode {
-    var isString: Bool {
+    /// Instructions that need the exact retired count (string iterations charge the budget; RDTSC reads it),
+    /// so the run loop brings the counters up to date before them. All of them end their block.
+    var readsInstructionCount: Bool {
         switch self {
-        case .movs, .stos, .lods, .cmps, .scas: return true
+        case .movs, .stos, .lods, .cmps, .scas, .rdtsc: return true
         default: return false
         }
     }

@@ -27,9 +27,11 @@ extension Core {
     }
 
     /// Fills the TLB for the page of `linear` and returns the host pointer of its first byte.
+    /// A fault reports `linear` itself (CR2 gets the exact byte address); for the second page of a split
+    /// access callers pass that page's first byte, as the CPU reports it.
     @inline(never)
     func fillTLB(_ linear: UInt64, _ access: Access) throws(ExecutionEvent) -> UnsafeMutableRawPointer {
-        let physical = try translate(linear & ~0xFFF, access)
+        let physical = try translate(linear, access)
         let pfn = physical >> 12
         let host = memory.page(pfn)
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
@@ -78,7 +80,7 @@ extension Core {
         }
         // Crosses a page boundary: translate both pages before reading anything.
         let first = try fillTLB(linear, .read)
-        let second = try fillTLB(linear &+ UInt64(size) &- 1, .read)
+        let second = try fillTLB((linear &+ UInt64(size) &- 1) & ~0xFFF, .read)
         var v: UInt64 = 0
         for i in 0..<Int(size) {
             let o = offset + i
@@ -110,7 +112,7 @@ extension Core {
     func writeSlow(_ linear: UInt64, _ size: UInt8, _ value: UInt64) throws(ExecutionEvent) {
         let offset = Int(linear & 0xFFF)
         let first = try fillTLB(linear, .write)
-        let second = offset + Int(size) > 4096 ? try fillTLB(linear &+ UInt64(size) &- 1, .write) : first
+        let second = offset + Int(size) > 4096 ? try fillTLB((linear &+ UInt64(size) &- 1) & ~0xFFF, .write) : first
         for i in 0..<Int(size) {
             let o = offset + i
             let b = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))
@@ -126,7 +128,7 @@ extension Core {
     /// leave partial effects).
     func probeWrite(_ linear: UInt64, _ size: UInt8) throws(ExecutionEvent) {
         _ = try fillTLB(linear, .write)
-        if Int(linear & 0xFFF) + Int(size) > 4096 { _ = try fillTLB(linear &+ UInt64(size) &- 1, .write) }
+        if Int(linear & 0xFFF) + Int(size) > 4096 { _ = try fillTLB((linear &+ UInt64(size) &- 1) & ~0xFFF, .write) }
     }
 
     /// Records that a physical page holds decoded code; its write-TLB entries are dropped so every store to it
