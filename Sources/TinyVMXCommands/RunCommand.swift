@@ -38,6 +38,12 @@ public struct RunCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        var output = StandardOutput()
+        try execute(to: &output)
+    }
+
+    /// Loads, runs and reports, writing the report (and a text trace) to `output`.
+    public func execute<Out: TextOutputStream>(to output: inout Out) throws {
         let machine = Machine()
         let image = try loadImage()
         machine.load(image)
@@ -45,7 +51,6 @@ public struct RunCommand: ParsableCommand {
             let (register, value) = try Self.parseAssignment(assignment)
             machine[register] = value
         }
-        var output = StandardOutput()
         let result: RunResult
         if trace {
             result = Tracer(machine: machine).run(maxInstructions: maxInstructions, json: json, to: &output)
@@ -67,7 +72,7 @@ public struct RunCommand: ParsableCommand {
         do {
             return try Toolchain.loadProgram(path: program, baseAddress: Machine.defaultLoadAddress, entry: entry)
         } catch {
-            throw CleanExit.message("error: \(error)")
+            throw ValidationError("cannot load \(program): \(error)")
         }
     }
 

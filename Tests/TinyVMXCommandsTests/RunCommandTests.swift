@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TinyVMX
+@testable import TinyVMXCommands
+
+/// `tinyvmx run`, driven by parsing arguments the way the shell would.
+@Suite struct RunCommandTests {
+    static let programs = "/" + #filePath.split(separator: "/").dropLast(3).joined(separator: "/") + "/Programs"
+
+    func run(_ arguments: [String]) throws -> String {
+        let command = try TinyVMXCommand.parseAsRoot(arguments)
+        guard let run = command as? RunCommand else {
+            Issue.record("parsed \(type(of: command)), expected RunCommand")
+            return ""
+        }
+        var out = ""
+        try run.execute(to: &out)
+        return out
+    }
+
+    @Test func hexWithSetAndJSON() throws {
+        let out = try run(["run", "--hex", "48 01 d8 f4", "--set", "rax=2", "--set", "RBX=0x28", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let stop = object?["stop"] as? [String: Any]
+        let registers = object?["registers"] as? [String: String]
+        #expect(stop?["reason"] as? String == "halt")
+        #expect(stop?["rip"] as? String == "0x400004")
+        #expect(stop?["vector"] is NSNull)
+        #expect(object?["instructions"] as? Int == 2)
+        #expect(registers?["rax"] == "0x2a")
+        #expect(registers?["cr0"] == "0x80050033")
+        #expect(registers?.count == 25)
+    }
+
+    @Test func pageFaultJSONCarriesVectorErrorCodeAndCR2() throws {
+        let out = try run(["run", Self.programs + "/snippets/page_fault_write.S", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let stop = object?["stop"] as? [String: Any]
+        #expect(stop?["reason"] as? String == "exception")
+        #expect(stop?["vector"] as? Int == 14)
+        #expect(stop?["errorCode"] as? Int == 2)
+        #expect((object?["registers"] as? [String: String])?["cr2"] == "0x200000000")
+    }
+
+    @Test func traceListsEachInstructionAndWhatChanged() throws {
+        let out = try run(["run", "--hex", "b8 07 00 00 00 48 ff c0 f4", "--trace"])
+        let lines = out.split(separator: "\n")
+        #expect(lines[0].contains("0x400000") && lines[0].contains("b8 07 00 00 00") && lines[0].contains("mov eax, 7"))
+        #expect(lines[0].hasSuffix("rax=0x7"))
+        #expect(lines[1].contains("inc rax") && lines[1].contains("rax=0x8"))
+        #expect(lines[2].contains("hlt"))
+        #expect(out.contains("stop: halt"))
+    }
+
+    @Test func entryAndBudget() throws {
+        let out = try run(["run", Self.programs + "/snippets/runaway_loop.S", "--max-instructions", "11", "--json"])
+        #expect(out.contains("\"reason\": \"instruction-limit\""))
+        #expect(out.contains("\"instructions\": 11"))
+    }
+
+    @Test func usageErrorsAreReported() throws {
+        #expect(throws: (any Error).self) { try run(["run", "--hex", "4"]) }
+        #expect(throws: (any Error).self) { try run(["run", "--hex", "zz"]) }
+        #expect(throws: (any Error).self) { try run(["run", "--hex", "90", "--set", "xmm0=1"]) }
+        #expect(throws: (any Error).self) { try run(["run"]) }
+        #expect(throws: (any Error).self) { try run(["run", "/nonexistent/file.S"]) }
+        #expect(throws: (any Error).self) { try run(["run", Self.programs + "/snippets/add_hlt.S", "--entry", "nosuchsymbol"]) }
+    }
+
+    @Test func loadErrorMessageNamesTheProblem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tinyvmx-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("truncated.o").path
+        try Data([0x7F, 0x45, 0x4C, 0x46, 2, 1]).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try run(["run", path])
+            Issue.record("a truncated ELF loaded")
+        } catch {
+            let message = TinyVMXCommand.message(for: error)
+            #expect(message.contains("truncated") && message.contains(path))
+        }
+    }
+}
