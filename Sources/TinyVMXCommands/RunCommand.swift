@@ -72,7 +72,7 @@ public struct RunCommand: ParsableCommand {
         do {
             return try Toolchain.loadProgram(path: program, baseAddress: Machine.defaultLoadAddress, entry: entry)
         } catch {
-            throw ValidationError("cannot load \(program): \(error)")
+            throw LoadFailure(message: "cannot load \(program): \(error)")
         }
     }
 
@@ -116,6 +116,12 @@ public struct RunCommand: ParsableCommand {
         }
         return (register, try parseNumber(parts[1]))
     }
+}
+
+/// A program that could not be built or loaded: printed as one line, exit status 1.
+struct LoadFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// Standard output as a `TextOutputStream`, so reports and traces can also be written to a string in tests.
