@@ -9,6 +9,8 @@ struct DecodedInstruction: Sendable {
     }
 
     var opcode: Opcode = .unsupported
+    /// For specialized forms (`aluRegReg`, `aluRegImm`): the ALU operation they perform.
+    var operation: Opcode = .unsupported
     /// Condition code (0 O … 15 G, the low nibble of the opcode) for `jcc`, `setcc`, `cmovcc`.
     var condition: UInt8 = 0
     /// Operation size in bytes (the destination's size for most instructions).
@@ -20,6 +22,10 @@ struct DecodedInstruction: Sendable {
     /// Address-size override (0x67): string instructions and `jrcxz`/`loop` use ECX/ESI/EDI.
     var isAddress32: Bool = false
     var operandCount: UInt8 = 0
+    /// Set at decode time: the instruction sets RIP itself (branches, string instructions).
+    var setsRIP: Bool = false
+    /// Set at decode time: the run loop must bring its counters up to date first (`readsInstructionCount`).
+    var needsExactCount: Bool = false
     /// Linear address of the first byte.
     var address: UInt64 = 0
     /// Absolute target of a direct branch (`jmp`, `jcc`, `call`, `loop`, `jrcxz`).

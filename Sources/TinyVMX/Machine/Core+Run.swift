@@ -46,6 +46,9 @@ extension Core {
             if insn.hasLockPrefix && (!insn.opcode.isLockable || insn.operand0.kind != .memory) {
                 insn.opcode = .ud2
             }
+            Specializer.specialize(&insn)
+            insn.setsRIP = insn.opcode.setsRIP
+            insn.needsExactCount = insn.opcode.readsInstructionCount
             decoded.append(insn)
             if insn.opcode.endsBlock { break }
             pc = insn.nextAddress
@@ -102,21 +105,19 @@ extension Core {
             var done = 0
             codeWasModified = false
             do {
-                while done < runnable {
-                    rip = p.pointee.nextAddress
-                    if p.pointee.opcode.readsInstructionCount {
+                while true {
+                    if p.pointee.needsExactCount {
                         instructionCount &+= UInt64(done)
                         fuelUsed &+= UInt64(done)
                         done = 0
                         stringInterrupted = false
                         try execute(p)
-                        if stringInterrupted { break }
-                        done = 1
+                        if !stringInterrupted { done = 1 }
                         break
                     }
                     try execute(p)
                     done &+= 1
-                    if codeWasModified { break }
+                    if done == runnable || codeWasModified { break }
                     p += 1
                 }
             } catch {
@@ -124,6 +125,8 @@ extension Core {
                 fuelUsed &+= UInt64(done)
                 return stop(for: error, at: p)
             }
+            // Branches and string instructions set RIP; otherwise the run continues after the last one.
+            if !p.pointee.setsRIP { rip = p.pointee.nextAddress }
             instructionCount &+= UInt64(done)
             fuelUsed &+= UInt64(done)
             previous = codeWasModified ? -1 : current
@@ -135,9 +138,10 @@ extension Core {
     private func stop(for event: ExecutionEvent, at p: UnsafePointer<DecodedInstruction>?) -> InternalStop {
         switch event {
         case .halt:
-            // HLT retired; RIP already points after it.
+            // HLT retired; RIP points after it.
             instructionCount &+= 1
             fuelUsed &+= 1
+            if let p { rip = p.pointee.nextAddress }
             return .halt
         case .unsupported:
             if let p { rip = p.pointee.address }

@@ -3,6 +3,16 @@ extension Core {
     @inline(__always)
     func execute(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
         switch p.pointee.opcode {
+        case .aluRegReg: executeALURegister(p, immediate: false)
+        case .aluRegImm: executeALURegister(p, immediate: true)
+        case .movRegReg: g[Int(p.pointee.operand0.reg)] = readRegister(p.pointee.operand1)
+        case .movRegImm: g[Int(p.pointee.operand0.reg)] = UInt64(bitPattern: p.pointee.operand1.value) & Width.mask(p.pointee.size)
+        case .movRegMem:
+            g[Int(p.pointee.operand0.reg)] = try read(effectiveAddress(p.pointee.operand1), p.pointee.size)
+        case .movMemReg:
+            try write(effectiveAddress(p.pointee.operand0), p.pointee.size, g[Int(p.pointee.operand1.reg)])
+        case .incReg: executeIncDecRegister(p, increment: true)
+        case .decReg: executeIncDecRegister(p, increment: false)
         case .mov: try executeMove(p)
         case .add, .adc, .sub, .sbb, .and, .or, .xor, .cmp, .test: try executeBinary(p, p.pointee.opcode)
         case .inc: try executeIncDec(p, increment: true)
