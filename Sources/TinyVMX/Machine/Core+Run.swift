@@ -60,8 +60,13 @@ extension Core {
         return blocks.add(decoded, at: address)
     }
 
-    /// Runs until an event or until `fuelUsed` reaches `limit`.
+    /// Runs until an event or until `fuelUsed` reaches `limit`; RFLAGS is complete when it returns.
     func run(fuelLimit limit: UInt64) -> InternalStop {
+        defer { materializeFlags() }
+        return runBlocks(fuelLimit: limit)
+    }
+
+    private func runBlocks(fuelLimit limit: UInt64) -> InternalStop {
         fuelLimit = limit
         var previous: Int32 = -1
         while true {
@@ -102,23 +107,27 @@ extension Core {
             let remaining = limit - fuelUsed
             let runnable = UInt64(count) <= remaining ? count : Int(remaining)
             var p = UnsafePointer(blocks.instructions + Int(block.first))
+            // An instruction that needs exact counters (string, RDTSC) is always its block's last one.
+            let exactLast = blocks.instructions[Int(block.first) + count - 1].needsExactCount
+            let plain = exactLast && runnable == count ? count - 1 : runnable
             var done = 0
             codeWasModified = false
             do {
-                while true {
-                    if p.pointee.needsExactCount {
-                        instructionCount &+= UInt64(done)
-                        fuelUsed &+= UInt64(done)
-                        done = 0
-                        stringInterrupted = false
-                        try execute(p)
-                        if !stringInterrupted { done = 1 }
-                        break
-                    }
+                while done < plain {
                     try execute(p)
                     done &+= 1
-                    if done == runnable || codeWasModified { break }
+                    if codeWasModified || done == plain { break }
                     p += 1
+                }
+                // `p` is now the last instruction executed (or the first, if none was).
+                if done == plain && plain < runnable && !codeWasModified {
+                    if done > 0 { p += 1 }
+                    instructionCount &+= UInt64(done)
+                    fuelUsed &+= UInt64(done)
+                    done = 0
+                    stringInterrupted = false
+                    try executeExactCount(p)
+                    if !stringInterrupted { done = 1 }
                 }
             } catch {
                 instructionCount &+= UInt64(done)

@@ -22,6 +22,9 @@ final class Core {
     let tlbWriteTag: UnsafeMutablePointer<UInt64>
     let tlbWriteHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
 
+    /// Pending status flags (see `LazyFlags`); behind a pointer so updating it costs plain stores.
+    let lazy: UnsafeMutablePointer<LazyFlags>
+
     var blocks = BlockCache()
     /// Set when a store hit a page holding decoded code: the current block must stop after this instruction.
     var codeWasModified = false
@@ -43,6 +46,8 @@ final class Core {
         state = .allocate(capacity: 1)
         state.initialize(to: tvx_cpu_state())
         g = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt64.self)
+        lazy = .allocate(capacity: 1)
+        lazy.initialize(to: LazyFlags())
         tlbReadTag = .allocate(capacity: Self.tlbSize)
         tlbWriteTag = .allocate(capacity: Self.tlbSize)
         let dummy = UnsafeMutableRawPointer(state)
@@ -55,6 +60,7 @@ final class Core {
 
     deinit {
         blocks.deallocate()
+        lazy.deallocate()
         state.deallocate()
         tlbReadTag.deallocate()
         tlbWriteTag.deallocate()
@@ -82,23 +88,56 @@ final class Core {
         set { state.pointee.rip = newValue }
     }
 
+    /// RFLAGS with every status flag computed (reading it materializes pending flags; writing drops them).
     @inline(__always) var rflags: UInt64 {
-        get { state.pointee.rflags }
-        set { state.pointee.rflags = newValue }
+        get {
+            if lazy.pointee.kind != .none { materializeFlags() }
+            return state.pointee.rflags
+        }
+        set {
+            lazy.pointee.kind = .none
+            state.pointee.rflags = newValue
+        }
+    }
+
+    /// Computes pending status flags into the register file.
+    @inline(never)
+    func materializeFlags() {
+        let l = lazy.pointee
+        guard l.kind != .none else { return }
+        let current = state.pointee.rflags
+        state.pointee.rflags = (current & ~RFLAGS.status) | l.compute(currentFlags: current)
+        lazy.pointee.kind = .none
+    }
+
+    /// Records an ALU operation whose flags are computed only if read.
+    @inline(__always)
+    func deferFlags(_ kind: LazyFlags.Kind, _ a: UInt64, _ b: UInt64, _ result: UInt64, _ size: UInt8) {
+        if kind == .inc || kind == .dec {
+            // INC/DEC keep CF: settle the pending operation's CF into the register file first.
+            let l = lazy.pointee
+            if l.kind != .none {
+                let current = state.pointee.rflags
+                state.pointee.rflags = (current & ~RFLAGS.cf) | l.carry(currentFlags: current)
+            }
+        }
+        lazy.pointee = LazyFlags(kind: kind, size: size, a: a, b: b, result: result)
     }
 
     /// Replaces the six status flags with `bits`.
     @inline(__always)
     func setStatusFlags(_ bits: UInt64) {
+        lazy.pointee.kind = .none
         state.pointee.rflags = (state.pointee.rflags & ~RFLAGS.status) | bits
     }
 
     /// Replaces the flags in `mask` with `bits` (bits outside `mask` must be zero).
     @inline(__always)
     func setFlags(_ bits: UInt64, mask: UInt64) {
+        if lazy.pointee.kind != .none { materializeFlags() }
         state.pointee.rflags = (state.pointee.rflags & ~mask) | bits
     }
 
     @inline(__always)
-    func flag(_ bit: UInt64) -> Bool { state.pointee.rflags & bit != 0 }
+    func flag(_ bit: UInt64) -> Bool { rflags & bit != 0 }
 }

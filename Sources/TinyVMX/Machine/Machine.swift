@@ -65,6 +65,7 @@ public final class Machine {
     }
 
     private func commitLoad() {
+        core.materializeFlags()
         core.flushDecodedCode()
         core.flushTLB()
         initialState = core.state.pointee
@@ -80,6 +81,7 @@ public final class Machine {
         if !restored.isDisjoint(with: core.memory.codePages) { core.flushDecodedCode() }
         core.flushTLB()
         core.state.pointee = initialState
+        core.lazy.pointee.kind = .none
         core.instructionCount = 0
         core.fuelUsed = 0
     }
@@ -129,6 +131,7 @@ public final class Machine {
     /// Reads or writes a register. Writing RIP, CR3 or paging-related control registers drops decoded code.
     public subscript(register: Register) -> UInt64 {
         get {
+            core.materializeFlags()
             let s = core.state.pointee
             if let n = register.gprNumber { return core.g[n] }
             switch register {
@@ -154,7 +157,7 @@ public final class Machine {
             let s = core.state
             switch register {
             case .rip: s.pointee.rip = newValue
-            case .rflags: s.pointee.rflags = (newValue | RFLAGS.reserved1) & ~(0xFFFF_FFFF_FFC0_802A as UInt64)
+            case .rflags: core.rflags = (newValue & ~(0xFFFF_FFFF_FFC0_8028 as UInt64)) | RFLAGS.reserved1
             case .cr0: s.pointee.cr0 = newValue
             case .cr2: s.pointee.cr2 = newValue
             case .cr3: s.pointee.cr3 = newValue

@@ -8,35 +8,38 @@ extension Core {
         let d = try readDestination(p.pointee.operand0)
         let a = d.value
         let b = try readOperand(p.pointee.operand1) & m
-        let r: UInt64
-        let f: UInt64
         switch op {
         case .add:
-            r = (a &+ b) & m
-            f = Flags.add(a, b, r, carry: false, size)
+            let r = (a &+ b) & m
+            try writeDestination(d, r)
+            deferFlags(.add, a, b, r, size)
         case .adc:
             let c = rflags & RFLAGS.cf
-            r = (a &+ b &+ c) & m
-            f = Flags.add(a, b, r, carry: c != 0, size)
+            let r = (a &+ b &+ c) & m
+            try writeDestination(d, r)
+            setStatusFlags(Flags.add(a, b, r, carry: c != 0, size))
         case .sub, .cmp:
-            r = (a &- b) & m
-            f = Flags.sub(a, b, r, borrow: false, size)
+            let r = (a &- b) & m
+            if op == .sub { try writeDestination(d, r) }
+            deferFlags(.sub, a, b, r, size)
         case .sbb:
             let c = rflags & RFLAGS.cf
-            r = (a &- b &- c) & m
-            f = Flags.sub(a, b, r, borrow: c != 0, size)
+            let r = (a &- b &- c) & m
+            try writeDestination(d, r)
+            setStatusFlags(Flags.sub(a, b, r, borrow: c != 0, size))
         case .and, .test:
-            r = a & b
-            f = Flags.logic(r, size)
+            let r = a & b
+            if op == .and { try writeDestination(d, r) }
+            deferFlags(.logic, a, b, r, size)
         case .or:
-            r = a | b
-            f = Flags.logic(r, size)
+            let r = a | b
+            try writeDestination(d, r)
+            deferFlags(.logic, a, b, r, size)
         default:
-            r = a ^ b
-            f = Flags.logic(r, size)
+            let r = a ^ b
+            try writeDestination(d, r)
+            deferFlags(.logic, a, b, r, size)
         }
-        if op != .cmp && op != .test { try writeDestination(d, r) }
-        setStatusFlags(f)
     }
 
     /// The specialized 32/64-bit register form of `executeBinary` (destination and source are GPRs or an
@@ -48,36 +51,39 @@ extension Core {
         let r0 = Int(p.pointee.operand0.reg)
         let a = g[r0] & m
         let b = immediate ? UInt64(bitPattern: p.pointee.operand1.value) & m : g[Int(p.pointee.operand1.reg)] & m
-        let r: UInt64
-        let f: UInt64
-        switch p.pointee.operation {
+        let op = p.pointee.operation
+        switch op {
         case .add:
-            r = (a &+ b) & m
-            f = Flags.add(a, b, r, carry: false, size)
+            let r = (a &+ b) & m
+            g[r0] = r
+            deferFlags(.add, a, b, r, size)
         case .sub, .cmp:
-            r = (a &- b) & m
-            f = Flags.sub(a, b, r, borrow: false, size)
+            let r = (a &- b) & m
+            if op == .sub { g[r0] = r }
+            deferFlags(.sub, a, b, r, size)
         case .xor:
-            r = a ^ b
-            f = Flags.logic(r, size)
+            let r = a ^ b
+            g[r0] = r
+            deferFlags(.logic, a, b, r, size)
         case .and, .test:
-            r = a & b
-            f = Flags.logic(r, size)
+            let r = a & b
+            if op == .and { g[r0] = r }
+            deferFlags(.logic, a, b, r, size)
         case .or:
-            r = a | b
-            f = Flags.logic(r, size)
+            let r = a | b
+            g[r0] = r
+            deferFlags(.logic, a, b, r, size)
         case .adc:
             let c = rflags & RFLAGS.cf
-            r = (a &+ b &+ c) & m
-            f = Flags.add(a, b, r, carry: c != 0, size)
+            let r = (a &+ b &+ c) & m
+            g[r0] = r
+            setStatusFlags(Flags.add(a, b, r, carry: c != 0, size))
         default:  // sbb
             let c = rflags & RFLAGS.cf
-            r = (a &- b &- c) & m
-            f = Flags.sub(a, b, r, borrow: c != 0, size)
+            let r = (a &- b &- c) & m
+            g[r0] = r
+            setStatusFlags(Flags.sub(a, b, r, borrow: c != 0, size))
         }
-        let op = p.pointee.operation
-        if op != .cmp && op != .test { g[r0] = r }
-        setStatusFlags(f)
     }
 
     /// The specialized 32/64-bit register form of INC/DEC.
@@ -87,17 +93,9 @@ extension Core {
         let m = Width.mask(size)
         let r0 = Int(p.pointee.operand0.reg)
         let a = g[r0] & m
-        let r: UInt64
-        let f: UInt64
-        if increment {
-            r = (a &+ 1) & m
-            f = Flags.add(a, 1, r, carry: false, size)
-        } else {
-            r = (a &- 1) & m
-            f = Flags.sub(a, 1, r, borrow: false, size)
-        }
+        let r = increment ? (a &+ 1) & m : (a &- 1) & m
         g[r0] = r
-        setFlags(f & ~RFLAGS.cf, mask: RFLAGS.status & ~RFLAGS.cf)
+        deferFlags(increment ? .inc : .dec, a, 1, r, size)
     }
 
     /// INC and DEC: like ADD/SUB 1 but CF is preserved.
@@ -106,17 +104,9 @@ extension Core {
         let size = p.pointee.size
         let d = try readDestination(p.pointee.operand0)
         let a = d.value
-        let r: UInt64
-        let f: UInt64
-        if increment {
-            r = (a &+ 1) & Width.mask(size)
-            f = Flags.add(a, 1, r, carry: false, size)
-        } else {
-            r = (a &- 1) & Width.mask(size)
-            f = Flags.sub(a, 1, r, borrow: false, size)
-        }
+        let r = increment ? (a &+ 1) & Width.mask(size) : (a &- 1) & Width.mask(size)
         try writeDestination(d, r)
-        setFlags(f & ~RFLAGS.cf, mask: RFLAGS.status & ~RFLAGS.cf)
+        deferFlags(increment ? .inc : .dec, a, 1, r, size)
     }
 
     /// NEG (flags of 0 − operand; CF set unless the operand is 0) and NOT (no flags).

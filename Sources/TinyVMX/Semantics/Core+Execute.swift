@@ -1,5 +1,15 @@
 /// The dispatcher: one `switch` over `Opcode`, calling the family that implements it.
 extension Core {
+    /// String instructions and RDTSC: executed with the retired-instruction counters up to date.
+    @inline(never)
+    func executeExactCount(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
+        if p.pointee.opcode == .rdtsc {
+            try executeSystem(p)
+        } else {
+            try executeString(p)
+        }
+    }
+
     @inline(__always)
     func execute(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
         switch p.pointee.opcode {
@@ -54,8 +64,8 @@ extension Core {
         case .enter: try executeEnter(p)
         case .cbw, .cwde, .cdqe, .cwd, .cdq, .cqo: executeSignExtendAccumulator(p.pointee.opcode)
         case .clc, .stc, .cmc, .cld, .std, .lahf, .sahf, .pushf, .popf: try executeFlagInstruction(p)
-        case .movs, .stos, .lods, .cmps, .scas: try executeString(p)
-        case .int3, .ud2, .hlt, .cpuid, .rdtsc: try executeSystem(p)
+        case .movs, .stos, .lods, .cmps, .scas, .rdtsc: try executeExactCount(p)
+        case .int3, .ud2, .hlt, .cpuid: try executeSystem(p)
         case .unsupported: throw .unsupported
         }
     }

@@ -1,0 +1,1 @@
+#include "tinyvmx_cpu.h"
