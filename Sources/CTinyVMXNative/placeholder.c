@@ -1,1 +1,0 @@
-#include "tinyvmx_cpu.h"
