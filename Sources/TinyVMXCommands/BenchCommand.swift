@@ -17,6 +17,9 @@ public struct BenchCommand: ParsableCommand {
     @Option(help: "W4 iterations for the start-up rates.")
     public var startupIterations: Int = 20_000
 
+    @Flag(help: "Only the start-up measurement (W4).")
+    public var startupOnly = false
+
     @Flag(help: "Print JSON.")
     public var json = false
 
@@ -39,7 +42,7 @@ public struct BenchCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: debug build; use `swift run -c release tinyvmx bench`\n".utf8))
         #endif
         var rows: [(String, JSONValue)] = []
-        for w in Self.workloads {
+        for w in startupOnly ? [] : Self.workloads {
             let image = try Toolchain.loadProgram(path: ProgramsDirectory.file(w.file), baseAddress: 0x10000, entry: nil)
             var times: [Double] = []
             for _ in 0..<max(runs, 1) {

@@ -31,6 +31,29 @@ struct LazyFlags {
         }
     }
 
+    /// Condition code `cc` evaluated from the pending operation without computing RFLAGS, where that is
+    /// cheaper: every condition after SUB/CMP and logic operations except O and P; E/NE/S/NS after any kind.
+    /// - Returns: `nil` when the flags must be computed instead.
+    @inline(__always)
+    func condition(_ cc: UInt8) -> Bool? {
+        let sign = Width.signBit(size)
+        let r: Bool
+        switch (cc >> 1, kind) {
+        case (2, _): r = result == 0  // E
+        case (4, _): r = result & sign != 0  // S
+        case (1, .sub): r = a < b  // B
+        case (3, .sub): r = a <= b  // BE
+        case (6, .sub): r = Int64(bitPattern: Width.signExtend(a, size)) < Int64(bitPattern: Width.signExtend(b, size))  // L
+        case (7, .sub): r = Int64(bitPattern: Width.signExtend(a, size)) <= Int64(bitPattern: Width.signExtend(b, size))  // LE
+        case (1, .logic): r = false  // CF = 0
+        case (3, .logic): r = result == 0  // CF | ZF
+        case (6, .logic): r = result & sign != 0  // SF != OF with OF = 0
+        case (7, .logic): r = result == 0 || result & sign != 0
+        default: return nil
+        }
+        return (cc & 1) == 0 ? r : !r
+    }
+
     /// CF as this operation defines it (INC/DEC keep the register file's).
     func carry(currentFlags: UInt64) -> UInt64 {
         switch kind {

@@ -4,7 +4,7 @@ import CCapstone
 ///
 /// A decoder owns a Capstone handle with detail on and one reusable `cs_insn` buffer, so decoding allocates
 /// nothing. It is not thread-safe; each `Machine` owns its own.
-final class Decoder {
+final class Decoder: @unchecked Sendable {
     /// The outcome of decoding the bytes at one address.
     enum Result {
         case instruction(DecodedInstruction)

@@ -11,7 +11,7 @@ final class Core {
     /// `state.gpr` as an indexable pointer: `g[0]` is RAX … `g[15]` R15.
     let g: UnsafeMutablePointer<UInt64>
     let memory: PhysicalMemory
-    let decoder = Decoder()
+    let decoder = DecoderPool.take()
     var configuration: Machine.Configuration
 
     // Software TLB: direct-mapped, one array of tags and host pointers per access kind.
@@ -59,6 +59,7 @@ final class Core {
     }
 
     deinit {
+        DecoderPool.give(decoder)
         blocks.deallocate()
         lazy.deallocate()
         state.deallocate()

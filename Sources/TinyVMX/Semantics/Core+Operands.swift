@@ -128,9 +128,8 @@ extension Core {
     /// 12 L, 13 GE, 14 LE, 15 G) against RFLAGS.
     @inline(__always)
     func condition(_ cc: UInt8) -> Bool {
-        if lazy.pointee.kind != .none && cc >> 1 == 2 {
-            // E / NE straight from the pending result.
-            return (lazy.pointee.result == 0) == (cc & 1 == 0)
+        if lazy.pointee.kind != .none, let r = lazy.pointee.condition(cc) {
+            return r
         }
         let f = rflags
         let r: Bool
