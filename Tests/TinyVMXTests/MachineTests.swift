@@ -128,4 +128,17 @@ import TinyVMX
         m.run()
         #expect([m[.rax], m[.rbx], m[.rcx], m[.rdx]] == [1, 2, 3, 4])
     }
+
+    @Test func modelSpecificRegisters() {
+        var config = Machine.Configuration()
+        config.msrs = [0x48: 1]  // SPEC_CTRL
+        let m = Machine(configuration: config)
+        #expect(m.readMSR(0xC000_0080) == 0xD01)  // EFER aliases the register
+        #expect(m.readMSR(0x48) == 1)
+        #expect(m.readMSR(0x1234) == nil)
+        m.writeMSR(0xC000_0100, 0x7000)
+        #expect(m[.fsBase] == 0x7000)
+        m.writeMSR(0x1234, 5)
+        #expect(m.readMSR(0x1234) == 5)
+    }
 }

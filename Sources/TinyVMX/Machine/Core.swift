@@ -25,6 +25,8 @@ final class Core {
     /// Pending status flags (see `LazyFlags`); behind a pointer so updating it costs plain stores.
     let lazy: UnsafeMutablePointer<LazyFlags>
 
+    var msrs: ModelSpecificRegisters
+
     var blocks = BlockCache()
     /// Set when a store hit a page holding decoded code: the current block must stop after this instruction.
     var codeWasModified = false
@@ -43,6 +45,7 @@ final class Core {
     init(configuration: Machine.Configuration) {
         self.configuration = configuration
         memory = PhysicalMemory(size: configuration.physicalMemorySize)
+        msrs = ModelSpecificRegisters(table: configuration.msrs)
         state = .allocate(capacity: 1)
         state.initialize(to: tvx_cpu_state())
         g = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt64.self)

@@ -176,6 +176,29 @@ public final class Machine {
         }
     }
 
+    // MARK: Model-specific registers
+
+    /// Reads an MSR: EFER, FS_BASE, GS_BASE, KERNEL_GS_BASE and TSC alias the register file; any other index
+    /// comes from `Configuration.msrs` or a previous `writeMSR`.
+    /// - Returns: `nil` for an MSR the machine does not have.
+    public func readMSR(_ index: UInt32) -> UInt64? {
+        if let field = ModelSpecificRegisters.field(index) { return core.state.pointee[keyPath: field] }
+        return core.msrs.table[index]
+    }
+
+    /// Writes an MSR (adding it to the table if it is not architectural).
+    public func writeMSR(_ index: UInt32, _ value: UInt64) {
+        if let field = ModelSpecificRegisters.field(index) {
+            core.state.pointee[keyPath: field] = value
+            if index == ModelSpecificRegisters.efer {
+                core.flushTLB()
+                core.flushDecodedCode()
+            }
+        } else {
+            core.msrs.table[index] = value
+        }
+    }
+
     // MARK: Memory
 
     /// Reads `count` bytes at a linear address (through translation, without permission checks beyond

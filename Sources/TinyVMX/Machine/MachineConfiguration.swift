@@ -7,6 +7,8 @@ extension Machine {
         public var identityMapLimit: UInt64 = 4 << 30
         /// CPUID answers by (leaf, subleaf); a leaf not listed returns all zeros. Subleaf `nil` matches any.
         public var cpuidLeaves: [CPUIDLeaf] = CPUIDLeaf.defaults
+        /// Model-specific registers beyond the architectural ones (EFER, FS/GS/KERNEL_GS base, TSC), by index.
+        public var msrs: [UInt32: UInt64] = [:]
         /// RDTSC returns this plus the number of instructions retired so far.
         public var initialTSC: UInt64 = 0
 
