@@ -42,7 +42,16 @@ final class Decoder: @unchecked Sendable {
         var code: UnsafePointer<UInt8>? = bytes
         var size = count
         var addr = address
-        guard cs_disasm_iter(handle, &code, &size, &addr, insn) else { return .invalid }
+        guard cs_disasm_iter(handle, &code, &size, &addr, insn) else {
+            if let length = CapstoneErrata.registerHintNOPLength(bytes, count: count) {
+                var nop = DecodedInstruction()
+                nop.opcode = .nop
+                nop.address = address
+                nop.length = UInt8(length)
+                return .instruction(nop)
+            }
+            return .invalid
+        }
         return .instruction(InstructionTranslator.translate(insn, tables: tables))
     }
 
@@ -54,7 +63,9 @@ final class Decoder: @unchecked Sendable {
             var code: UnsafePointer<UInt8>? = base
             var size = buf.count
             var addr = address
-            guard cs_disasm_iter(handle, &code, &size, &addr, insn) else { return nil }
+            guard cs_disasm_iter(handle, &code, &size, &addr, insn) else {
+                return CapstoneErrata.registerHintNOPLength(base, count: buf.count).map { ("nop (register form)", $0) }
+            }
             let text = Self.text(of: insn)
             return (text, Int(insn.pointee.size))
         }

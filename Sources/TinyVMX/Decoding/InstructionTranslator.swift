@@ -106,6 +106,16 @@ enum InstructionTranslator {
         default:
             break
         }
+        if opcode == .movsx && op0 == 0x63 && !rexW {
+            // MOVSXD without REX.W has a 32-bit (or, with 66, 16-bit) operand size: a plain move. Capstone 4
+            // reports a 64-bit destination for it; the size comes from the prefixes instead.
+            let size: UInt8 = opsize16 ? 2 : 4
+            d.operand0.kind = size == 4 ? .reg32 : .reg16
+            d.operand0.size = size
+            d.operand1.size = size
+            if d.operand1.kind == .reg64 || d.operand1.kind == .reg32 { d.operand1.kind = size == 4 ? .reg32 : .reg16 }
+            opcode = .movzx
+        }
         d.opcode = opcode
         if count > 0 && opcode != .pushf && opcode != .popf && !(opcode == .ret || opcode == .enter) {
             d.size = d.operand0.size
@@ -176,6 +186,7 @@ enum InstructionTranslator {
                     part.kind == .reg64 || part.kind == .reg32
                 else { return nil }
                 o.reg = part.number
+                o.usesStackSegment = (part.number == 4 || part.number == 5) && o.segment == .none
             }
             if mem.index.rawValue != 0 {
                 let i = Int(mem.index.rawValue)

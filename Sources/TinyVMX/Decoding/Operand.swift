@@ -36,6 +36,9 @@ struct Operand: Sendable, Equatable {
     var size: UInt8 = 0
     /// The 0x67 prefix: the effective address is truncated to 32 bits.
     var isAddress32: Bool = false
+    /// A memory operand addressed through SS (base RSP or RBP, no FS/GS override): a non-canonical address
+    /// raises #SS(0) instead of #GP(0).
+    var usesStackSegment: Bool = false
     /// Immediate value, or memory displacement (for RIP-relative operands: the absolute address).
     var value: Int64 = 0
 

@@ -14,6 +14,7 @@ extension Core {
             let signed = Int64(bitPattern: Width.signExtend(offset, size))
             let unit = signed >> Int64(bits.trailingZeroBitCount)
             let address = effectiveAddress(dst) &+ UInt64(bitPattern: unit &* Int64(size))
+            if dst.usesStackSegment && !Self.isCanonical(address) { throw .exception(.ss(0)) }
             d = Destination(operand: dst, address: address, value: try read(address, size))
             offset &= bits - 1
         } else {

@@ -53,7 +53,9 @@ extension Core {
     }
 
     /// CMPXCHG: compare the accumulator with the destination; equal → dest ← src, else accumulator ← dest.
-    /// The destination is always written (with its own value when unequal), as the SDM's operation says.
+    /// When unequal, a memory destination is written back with its own value (the SDM's locked
+    /// read-modify-write, which faults on a read-only page); a register destination is left untouched, upper
+    /// half included, as the host CPU does.
     func executeCompareExchange(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
         let size = p.pointee.size
         let m = Width.mask(size)
@@ -64,7 +66,7 @@ extension Core {
         if acc == d.value {
             try writeDestination(d, readRegister(p.pointee.operand1))
         } else {
-            try writeDestination(d, d.value)
+            if d.operand.kind == .memory { try writeDestination(d, d.value) }
             writeRegister(Operand(kind: Self.registerKind(size), reg: 0), d.value)
         }
         setStatusFlags(flags)

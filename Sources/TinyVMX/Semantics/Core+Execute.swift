@@ -18,9 +18,9 @@ extension Core {
         case .movRegReg: g[Int(p.pointee.operand0.reg)] = readRegister(p.pointee.operand1)
         case .movRegImm: g[Int(p.pointee.operand0.reg)] = UInt64(bitPattern: p.pointee.operand1.value) & Width.mask(p.pointee.size)
         case .movRegMem:
-            g[Int(p.pointee.operand0.reg)] = try read(effectiveAddress(p.pointee.operand1), p.pointee.size)
+            g[Int(p.pointee.operand0.reg)] = try read(checkedAddress(p.pointee.operand1), p.pointee.size)
         case .movMemReg:
-            try write(effectiveAddress(p.pointee.operand0), p.pointee.size, g[Int(p.pointee.operand1.reg)])
+            try write(checkedAddress(p.pointee.operand0), p.pointee.size, g[Int(p.pointee.operand1.reg)])
         case .incReg: executeIncDecRegister(p, increment: true)
         case .decReg: executeIncDecRegister(p, increment: false)
         case .mov: try executeMove(p)

@@ -1,5 +1,14 @@
 /// Reading and writing decoded operands: registers with x86 sub-register rules, immediates and memory.
 extension Core {
+    /// The linear address of a memory operand, checked for canonical form with the segment's fault: #SS(0)
+    /// for an SS-relative operand (base RSP or RBP), #GP(0) otherwise (raised later by `translate`).
+    @inline(__always)
+    func checkedAddress(_ o: Operand) throws(ExecutionEvent) -> UInt64 {
+        let ea = effectiveAddress(o)
+        if o.usesStackSegment && !Self.isCanonical(ea) { throw .exception(.ss(0)) }
+        return ea
+    }
+
     /// The linear address of a memory operand (base + index × scale + displacement, FS/GS base added).
     @inline(__always)
     func effectiveAddress(_ o: Operand) -> UInt64 {
@@ -48,7 +57,7 @@ extension Core {
     func readOperand(_ o: Operand) throws(ExecutionEvent) -> UInt64 {
         switch o.kind {
         case .immediate: return UInt64(bitPattern: o.value)
-        case .memory: return try read(effectiveAddress(o), o.size)
+        case .memory: return try read(checkedAddress(o), o.size)
         default: return readRegister(o)
         }
     }
@@ -57,7 +66,7 @@ extension Core {
     @inline(__always)
     func writeOperand(_ o: Operand, _ value: UInt64) throws(ExecutionEvent) {
         if o.kind == .memory {
-            try write(effectiveAddress(o), o.size, value)
+            try write(checkedAddress(o), o.size, value)
         } else {
             writeRegister(o, value)
         }
@@ -74,7 +83,7 @@ extension Core {
     @inline(__always)
     func readDestination(_ o: Operand) throws(ExecutionEvent) -> Destination {
         if o.kind == .memory {
-            let a = effectiveAddress(o)
+            let a = try checkedAddress(o)
             return Destination(operand: o, address: a, value: try read(a, o.size))
         }
         return Destination(operand: o, address: 0, value: readRegister(o))
