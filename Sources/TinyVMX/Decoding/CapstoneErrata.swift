@@ -17,3 +17,38 @@ enum CapstoneErrata {
         return i + 3
     }
 }
+
+extension CapstoneErrata {
+    /// Whether bytes Capstone refused are an instruction longer than 15 bytes, which the CPU rejects with
+    /// #GP(0) rather than #UD. Capstone enforces the 15-byte limit itself, so it cannot tell "too long" from
+    /// "invalid": the first 15 bytes all being prefixes settles it; otherwise repeated legacy prefixes (which
+    /// change nothing) are dropped and Capstone is asked again about the shorter form.
+    /// - Parameters:
+    ///   - bytes: The instruction's bytes as far as they could be fetched (up to 32).
+    ///   - decode: Decodes a candidate and returns its length, or `nil` if Capstone refuses it.
+    static func isOverlong(_ bytes: [UInt8], decode: ([UInt8]) -> Int?) -> Bool {
+        var prefixCount = 0
+        while prefixCount < bytes.count
+            && (legacyPrefixes.contains(bytes[prefixCount]) || (0x40...0x4F).contains(bytes[prefixCount]))
+        {
+            prefixCount += 1
+        }
+        if prefixCount >= 15 { return true }
+        // Keep the last occurrence of each legacy prefix (and a REX only if it is last, where it counts).
+        let prefixes = Array(bytes[0..<prefixCount])
+        var kept: [UInt8] = []
+        for (i, p) in prefixes.enumerated() {
+            let isREX = (0x40...0x4F).contains(p)
+            if isREX {
+                if i == prefixes.count - 1 { kept.append(p) }
+            } else if !prefixes[(i + 1)...].contains(p) {
+                kept.append(p)
+            }
+        }
+        let removed = prefixCount - kept.count
+        guard removed > 0 else { return false }
+        let candidate = kept + bytes[prefixCount...]
+        guard let length = decode(Array(candidate.prefix(15))) else { return false }
+        return length + removed > 15
+    }
+}

@@ -22,6 +22,8 @@ enum Opcode: UInt8, Sendable {
     case movs, stos, lods, cmps, scas
     // Traps and system
     case int3, ud2, hlt, cpuid, rdtsc, fence, pause
+    /// Bytes that form an instruction longer than 15 bytes: #GP(0).
+    case overlong
     /// A decoded instruction outside the subset: executing it stops the run with `unsupported`.
     case unsupported
     // Specialized forms chosen after decoding (`Specializer`) for the hottest shapes; same semantics, no
@@ -43,7 +45,7 @@ extension Opcode {
     var endsBlock: Bool {
         switch self {
         case .jmp, .jmpIndirect, .jcc, .call, .callIndirect, .ret, .loop, .loope, .loopne, .jrcxz,
-            .int3, .ud2, .hlt, .unsupported, .movs, .stos, .lods, .cmps, .scas, .popf, .cpuid, .rdtsc:
+            .int3, .ud2, .overlong, .hlt, .unsupported, .movs, .stos, .lods, .cmps, .scas, .popf, .cpuid, .rdtsc:
             return true
         default:
             return false

@@ -39,7 +39,7 @@ extension Core {
                     break decoding
                 }
                 insn = DecodedInstruction()
-                insn.opcode = .ud2
+                insn.opcode = isOverlongInstruction(at: pc) ? .overlong : .ud2
                 insn.address = pc
                 insn.length = 1
             }
@@ -58,6 +58,23 @@ extension Core {
         statistics.blocksDecoded += 1
         statistics.instructionsDecoded += UInt64(decoded.count)
         return blocks.add(decoded, at: address)
+    }
+
+    /// Whether the bytes at `address`, which Capstone refused, are an instruction longer than 15 bytes.
+    private func isOverlongInstruction(at address: UInt64) -> Bool {
+        var bytes: [UInt8] = []
+        for i in 0..<32 {
+            guard let v = try? read(address &+ UInt64(i), 1) else { break }
+            bytes.append(UInt8(v))
+        }
+        return CapstoneErrata.isOverlong(bytes) { candidate in
+            candidate.withUnsafeBufferPointer { buf in
+                if case .instruction(let d) = decoder.decode(buf.baseAddress!, count: buf.count, address: address) {
+                    return Int(d.length)
+                }
+                return nil
+            }
+        }
     }
 
     /// Runs until an event or until `fuelUsed` reaches `limit`; RFLAGS is complete when it returns.

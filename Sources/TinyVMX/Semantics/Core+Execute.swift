@@ -66,6 +66,7 @@ extension Core {
         case .clc, .stc, .cmc, .cld, .std, .lahf, .sahf, .pushf, .popf: try executeFlagInstruction(p)
         case .movs, .stos, .lods, .cmps, .scas, .rdtsc: try executeExactCount(p)
         case .int3, .ud2, .hlt, .cpuid: try executeSystem(p)
+        case .overlong: throw .exception(.gp(0))
         case .unsupported: throw .unsupported
         }
     }
