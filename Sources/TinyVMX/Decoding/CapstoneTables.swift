@@ -27,10 +27,23 @@ final class CapstoneTables: @unchecked Sendable {
     static func shared(for handle: csh) -> CapstoneTables {
         lock.withLock {
             if let cached { return cached }
+            warmUp(handle)
             let tables = CapstoneTables(handle: handle)
             cached = tables
             return tables
         }
+    }
+
+    /// Capstone 4.0.2 sorts a static register-access table (`X86_insn_reg_intel`) on first use without a lock;
+    /// machines decoding their first instruction on several threads at once can corrupt it for the rest of the
+    /// process, after which accumulator-immediate forms (`or eax, 0x8000`) lose an operand. One decode of
+    /// such a form while holding the lock, before any machine can decode, does the sort safely. Found by the
+    /// differential suite; replayed by `RegressionTests`.
+    private static func warmUp(_ handle: csh) {
+        var bytes: [UInt8] = [0x0D, 0x00, 0x80, 0x00, 0x00]  // or eax, 0x8000
+        var insn: UnsafeMutablePointer<cs_insn>?
+        let count = cs_disasm(handle, &bytes, bytes.count, 0, 1, &insn)
+        if count > 0 { cs_free(insn, count) }
     }
 
     private init(handle: csh) {
