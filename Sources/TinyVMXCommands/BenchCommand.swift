@@ -38,6 +38,12 @@ public struct BenchCommand: ParsableCommand {
     ]
 
     public func run() throws {
+        var output = StandardOutput()
+        try execute(to: &output)
+    }
+
+    /// Runs the selected measurements and writes the table (or JSON) to `out`.
+    public func execute<Out: TextOutputStream>(to out: inout Out) throws {
         #if DEBUG
         FileHandle.standardError.write(Data("warning: debug build; use `swift run -c release tinyvmx bench`\n".utf8))
         #endif
@@ -60,7 +66,7 @@ public struct BenchCommand: ParsableCommand {
             let mips = Double(w.instructions) / median / 1e6
             rows.append((w.name, .object([("seconds", .string(String(format: "%.4f", median))),
                                            ("mips", .number(UInt64(mips.rounded())))])))
-            if !json { print(String(format: "%-18@ %8.4f s  %8.0f MIPS", w.name as NSString, median, mips)) }
+            if !json { print(String(format: "%-18@ %8.4f s  %8.0f MIPS", w.name as NSString, median, mips), to: &out) }
         }
         let snippet = try Toolchain.loadProgram(path: ProgramsDirectory.file("bench/w4_startup.S"), baseAddress: 0x10000, entry: nil)
         let fresh = measure(iterations: startupIterations) {
@@ -79,9 +85,9 @@ public struct BenchCommand: ParsableCommand {
         rows.append(("W4 startup", .object([("freshMachineRunsPerSecond", .number(UInt64(fresh))),
                                              ("reusedMachineRunsPerSecond", .number(UInt64(reuse)))])))
         if json {
-            print(JSONValue.object(rows).rendered)
+            print(JSONValue.object(rows).rendered, to: &out)
         } else {
-            print(String(format: "W4 startup         %8.0f runs/s fresh machine, %8.0f runs/s reusing one machine with reset()", fresh, reuse))
+            print(String(format: "W4 startup         %8.0f runs/s fresh machine, %8.0f runs/s reusing one machine with reset()", fresh, reuse), to: &out)
         }
     }
 
@@ -90,7 +96,7 @@ public struct BenchCommand: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations { sink &+= body() }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        if sink == 42 { print("") }  // keep the work observable
+        if sink == 42 { FileHandle.standardError.write(Data()) }  // keep the work observable
         return Double(iterations) / elapsed
     }
 }

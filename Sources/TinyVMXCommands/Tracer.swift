@@ -25,7 +25,8 @@ struct Tracer {
                 if reg == .rflags { return "rflags=\(FlagText.describe(new))" }
                 return "\(reg.rawValue)=0x\(String(new, radix: 16))"
             }
-            let (text, bytes) = machine.disassemble(at: rip) ?? ("(undecodable)", [])
+            let unmapped = (try? machine.readMemory(at: rip, count: 1)) == nil
+            let (text, bytes) = machine.disassemble(at: rip) ?? (unmapped ? "(not mapped)" : "(undecodable)", [])
             let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
             let line = "\(index)\t0x\(String(rip, radix: 16))\t\(hex.padding(30))\t\(text.padding(36))\t"
                 + changes.joined(separator: " ")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TinyVMX
-@testable import TinyVMXCommands
+import TinyVMXCommands
 
 /// `tinyvmx run`, driven by parsing arguments the way the shell would.
 @Suite struct RunCommandTests {
@@ -65,6 +65,30 @@ import TinyVMX
         #expect(throws: (any Error).self) { try run(["run"]) }
         #expect(throws: (any Error).self) { try run(["run", "/nonexistent/file.S"]) }
         #expect(throws: (any Error).self) { try run(["run", Self.programs + "/snippets/add_hlt.S", "--entry", "nosuchsymbol"]) }
+    }
+
+    @Test func traceAcrossTheEndOfMappedMemory() throws {
+        // inc rax in the last 3 bytes below 4 GiB disassembles; the next fetch is reported as not mapped.
+        let out = try run(["run", "--hex", "48 ff c0", "--entry", "0xfffffffd", "--trace"])
+        let lines = out.split(separator: "\n")
+        #expect(lines[0].contains("48 ff c0") && lines[0].contains("inc rax"))
+        #expect(lines[1].contains("0x100000000") && lines[1].contains("(not mapped)"))
+        #expect(out.contains("stop: exception"))
+    }
+
+    @Test func benchStartupOnlyReportsBothRates() throws {
+        let command = try TinyVMXCommand.parseAsRoot(["bench", "--startup-only", "--startup-iterations", "20", "--json"])
+        guard let bench = command as? BenchCommand else {
+            Issue.record("parsed \(type(of: command)), expected BenchCommand")
+            return
+        }
+        var out = ""
+        try bench.execute(to: &out)
+        let object = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        let startup = object?["W4 startup"] as? [String: Any]
+        #expect((startup?["freshMachineRunsPerSecond"] as? Int ?? 0) > 0)
+        #expect((startup?["reusedMachineRunsPerSecond"] as? Int ?? 0) > 0)
+        #expect(object?["W1 alu loop"] == nil)
     }
 
     @Test func loadErrorMessageNamesTheProblem() throws {

@@ -71,11 +71,6 @@ final class Decoder: @unchecked Sendable {
         }
     }
 
-    /// The mnemonic (`mov`, `vmlaunch`, …) of the instruction at the start of `bytes`, if it decodes.
-    func mnemonic(_ bytes: [UInt8], address: UInt64) -> String? {
-        disassemble(bytes, address: address).map { String($0.text.prefix { $0 != " " }) }
-    }
-
     private static func text(of insn: UnsafeMutablePointer<cs_insn>) -> String {
         let mnemonic = withUnsafeBytes(of: insn.pointee.mnemonic) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let operands = withUnsafeBytes(of: insn.pointee.op_str) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

@@ -62,11 +62,10 @@ extension Core {
 
     /// Whether the bytes at `address`, which Capstone refused, are an instruction longer than 15 bytes.
     private func isOverlongInstruction(at address: UInt64) -> Bool {
-        var bytes: [UInt8] = []
-        for i in 0..<32 {
-            guard let v = try? read(address &+ UInt64(i), 1) else { break }
-            bytes.append(UInt8(v))
-        }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+        defer { buffer.deallocate() }
+        guard let (available, _) = try? fetch(address, into: buffer, count: 32) else { return false }
+        let bytes = Array(UnsafeBufferPointer(start: buffer, count: available))
         return CapstoneErrata.isOverlong(bytes) { candidate in
             candidate.withUnsafeBufferPointer { buf in
                 if case .instruction(let d) = decoder.decode(buf.baseAddress!, count: buf.count, address: address) {

@@ -114,7 +114,7 @@ public final class Machine {
     }
 
     private func unsupportedInstruction(at address: UInt64) -> UnsupportedInstruction {
-        let raw = (try? readMemory(at: address, count: 15)) ?? []
+        let raw = instructionBytes(at: address)
         let decoded = core.decoder.disassemble(raw, address: address)
         let bytes = Array(raw.prefix(decoded?.length ?? raw.count))
         return UnsupportedInstruction(address: address, bytes: bytes, disassembly: decoded?.text ?? "?")
@@ -239,11 +239,23 @@ public final class Machine {
         return b.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
     }
 
-    /// Disassembles the instruction at a linear address (for traces): its text and length.
+    /// Disassembles the instruction at a linear address (for traces): its text and bytes.
+    /// - Returns: `nil` if nothing is mapped there or the bytes do not decode.
     public func disassemble(at address: UInt64) -> (text: String, bytes: [UInt8])? {
-        guard let raw = try? readMemory(at: address, count: 15) ?? readMemory(at: address, count: 1) else { return nil }
+        let raw = instructionBytes(at: address)
         guard let d = core.decoder.disassemble(raw, address: address) else { return nil }
         return (d.text, Array(raw.prefix(d.length)))
+    }
+
+    /// Up to 15 bytes at `address`, stopping at the first unmapped one (an instruction just below an unmapped
+    /// page is shorter than 15 bytes of readable memory).
+    private func instructionBytes(at address: UInt64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for i in 0..<15 {
+            guard let b = try? readMemory(at: address &+ UInt64(i), count: 1) else { break }
+            bytes += b
+        }
+        return bytes
     }
 }
 

@@ -124,13 +124,6 @@ extension Core {
         }
     }
 
-    /// Checks that `size` bytes at `linear` can be written, without writing (for instructions that must not
-    /// leave partial effects).
-    func probeWrite(_ linear: UInt64, _ size: UInt8) throws(ExecutionEvent) {
-        _ = try fillTLB(linear, .write)
-        if Int(linear & 0xFFF) + Int(size) > 4096 { _ = try fillTLB((linear &+ UInt64(size) &- 1) & ~0xFFF, .write) }
-    }
-
     /// Records that a physical page holds decoded code; its write-TLB entries are dropped so every store to it
     /// takes the slow path and invalidates the decoded instructions.
     func markCode(_ pfn: UInt64) {
@@ -139,22 +132,24 @@ extension Core {
         tlbWriteTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
     }
 
-    /// Fetches up to 15 instruction bytes at `linear` into `buffer`.
+    /// Fetches up to `count` (at most 4096) instruction bytes at `linear` into `buffer`.
     /// - Returns: How many bytes could be fetched (fewer when the next page faults), and that page's fault.
-    func fetch(_ linear: UInt64, into buffer: UnsafeMutablePointer<UInt8>) throws(ExecutionEvent) -> (Int, Fault?) {
+    func fetch(
+        _ linear: UInt64, into buffer: UnsafeMutablePointer<UInt8>, count: Int = 15
+    ) throws(ExecutionEvent) -> (Int, Fault?) {
         let first = try translate(linear, .fetch)
         markCode(first >> 12)
-        let inFirst = min(15, 4096 - Int(linear & 0xFFF))
+        let inFirst = min(count, 4096 - Int(linear & 0xFFF))
         let host = memory.page(first >> 12)
         for i in 0..<inFirst { buffer[i] = host.load(fromByteOffset: Int(linear & 0xFFF) + i, as: UInt8.self) }
-        if inFirst == 15 { return (15, nil) }
+        if inFirst == count { return (count, nil) }
         let next = linear &+ UInt64(inFirst)
         do {
             let second = try translate(next, .fetch)
             markCode(second >> 12)
             let host2 = memory.page(second >> 12)
-            for i in inFirst..<15 { buffer[i] = host2.load(fromByteOffset: i - inFirst, as: UInt8.self) }
-            return (15, nil)
+            for i in inFirst..<count { buffer[i] = host2.load(fromByteOffset: i - inFirst, as: UInt8.self) }
+            return (count, nil)
         } catch {
             if case .exception(let f) = error { return (inFirst, f) }
             throw error
