@@ -18,6 +18,17 @@ struct RunReport {
             let name = ExceptionName.of(v)
             var m = "\(name) (vector \(v))" + (e.map { " error code 0x\(String($0, radix: 16))" } ?? "")
             if v == 14 { m += " at 0x\(String(machine[.cr2], radix: 16))" }
+            if v == 6 {
+                // Name what could not be executed: Capstone's text if it decodes (e.g. UD2), else the raw bytes.
+                let bytes = machine.instructionBytes(at: result.rip)
+                let hex = bytes.prefix(machine.disassemble(at: result.rip)?.bytes.count ?? bytes.count)
+                    .map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
+                if let text = machine.disassemble(at: result.rip)?.text {
+                    m += " at 0x\(String(result.rip, radix: 16)): bytes \(hex) (\(text))"
+                } else {
+                    m += " at 0x\(String(result.rip, radix: 16)): no instruction decodes from the bytes fetched there: \(hex)"
+                }
+            }
             return (v, e, m)
         case .unsupported(let u): return (nil, nil, u.description)
         }

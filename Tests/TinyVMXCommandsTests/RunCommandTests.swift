@@ -67,6 +67,14 @@ import TinyVMXCommands
         #expect(throws: (any Error).self) { try run(["run", Self.programs + "/snippets/add_hlt.S", "--entry", "nosuchsymbol"]) }
     }
 
+    @Test func invalidOpcodeMessageNamesAddressAndBytes() throws {
+        let out = try run(["run", "--hex", "90 0f 04 f4", "--json"])
+        #expect(out.contains("\"vector\": 6"))
+        #expect(out.contains("#UD (vector 6) at 0x400001: no instruction decodes from the bytes fetched there: 0f 04 f4"))
+        let ud2 = try run(["run", "--hex", "0f 0b", "--json"])
+        #expect(ud2.contains("at 0x400000: bytes 0f 0b (ud2)"))
+    }
+
     @Test func traceAcrossTheEndOfMappedMemory() throws {
         // inc rax in the last 3 bytes below 4 GiB disassembles; the next fetch is reported as not mapped.
         let out = try run(["run", "--hex", "48 ff c0", "--entry", "0xfffffffd", "--trace"])

@@ -248,8 +248,8 @@ public final class Machine {
     }
 
     /// Up to 15 bytes at `address`, stopping at the first unmapped one (an instruction just below an unmapped
-    /// page is shorter than 15 bytes of readable memory).
-    private func instructionBytes(at address: UInt64) -> [UInt8] {
+    /// page is shorter than 15 bytes of readable memory). For reports: the bytes a #UD or a trace refers to.
+    public func instructionBytes(at address: UInt64) -> [UInt8] {
         var bytes: [UInt8] = []
         for i in 0..<15 {
             guard let b = try? readMemory(at: address &+ UInt64(i), count: 1) else { break }
