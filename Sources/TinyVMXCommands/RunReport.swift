@@ -31,6 +31,8 @@ struct RunReport {
             }
             return (v, e, m)
         case .unsupported(let u): return (nil, nil, u.description)
+        case .tripleFault:
+            return (nil, nil, "triple fault: a fault while delivering #DF shut the processor down")
         }
     }
 
@@ -53,6 +55,19 @@ struct RunReport {
                 ("blocksDecoded", .number(stats.blocksDecoded)),
                 ("instructionsDecoded", .number(stats.instructionsDecoded)),
                 ("codeInvalidations", .number(stats.codeInvalidations)),
+                ("cr2Writes", .number(stats.cr2Writes)),
+                ("cr2Reads", .number(stats.cr2Reads)),
+                ("exceptionsDelivered", .number(stats.exceptionsDelivered)),
+                ("nmisDelivered", .number(stats.nmisDelivered)),
+                ("interruptsDelivered", .number(stats.interruptsDelivered)),
+            ])),
+            ("system", .object([
+                ("cpl", .number(machine[.cs] & 3)),
+                ("cs", .hex(machine[.cs])),
+                ("idtr", .hex(machine[.idtrBase])),
+                ("nmiBlocked", .bool(machine.nmiBlocked)),
+                ("nmiPending", .bool(machine.nmiPending)),
+                ("barePageTables", .hex(machine.barePageTables)),
             ])),
         ])
     }

@@ -13,6 +13,12 @@ typedef struct tvx_cpu_state {
     uint64_t fs_base, gs_base, kernel_gs_base;
     /// The deterministic time-stamp counter RDTSC reads.
     uint64_t tsc;
+    /// System state (not touched by unprivileged code): DR7, XCR0, descriptor-table registers, the task
+    /// register's base, and the segment selectors. CPL is CS's low two bits.
+    uint64_t dr7, xcr0;
+    uint64_t gdtr_base, idtr_base, tr_base;
+    uint32_t gdtr_limit, idtr_limit, tr_limit;
+    uint16_t cs, ss, ds, es, fs, gs, tr, ldtr;
 } tvx_cpu_state;
 
 #endif

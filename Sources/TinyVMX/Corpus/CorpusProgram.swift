@@ -15,6 +15,12 @@ public struct CorpusProgram: Sendable {
     public var maxInstructions: UInt64
     /// Expected values by key: `stop`, `vector`, `errorCode`, `instructions`, or a register name.
     public var expectations: [(key: String, value: String)]
+    /// `# nmi-at-instruction: N…`: NMIs injected before these instructions (counting from 1).
+    public var nmiAtInstruction: [UInt64] = []
+    /// `# nmi-at-rip: SYMBOL|ADDRESS[:OCCURRENCE]…`: NMIs injected when RIP reaches these.
+    public var nmiAtRIP: [(target: String, occurrence: Int)] = []
+    /// `# interrupt-at-instruction: N:VECTOR…`: external interrupts injected before these instructions.
+    public var interruptAtInstruction: [(instruction: UInt64, vector: UInt8)] = []
 
     /// Reads the expectation comments of a source file.
     /// - Throws: `CorpusError` naming the file and line for anything malformed.
@@ -41,6 +47,30 @@ public struct CorpusProgram: Sendable {
                         throw CorpusError.malformed(path: path, line: n + 1, text: String(raw))
                     }
                     setup.append((reg, v))
+                }
+            } else if let rest = Self.value(of: "nmi-at-instruction:", in: line) {
+                for item in rest.split(separator: " ") {
+                    guard let count = Self.number(String(item)), count >= 1 else {
+                        throw CorpusError.malformed(path: path, line: n + 1, text: String(raw))
+                    }
+                    nmiAtInstruction.append(count)
+                }
+            } else if let rest = Self.value(of: "nmi-at-rip:", in: line) {
+                for item in rest.split(separator: " ") {
+                    let parts = item.split(separator: ":").map(String.init)
+                    let occurrence = parts.count == 2 ? Int(parts[1]) : 1
+                    guard (1...2).contains(parts.count), let occurrence, occurrence >= 1 else {
+                        throw CorpusError.malformed(path: path, line: n + 1, text: String(raw))
+                    }
+                    nmiAtRIP.append((parts[0], occurrence))
+                }
+            } else if let rest = Self.value(of: "interrupt-at-instruction:", in: line) {
+                for item in rest.split(separator: " ") {
+                    let parts = item.split(separator: ":").map(String.init)
+                    guard parts.count == 2, let i = Self.number(parts[0]), i >= 1,
+                        let v = Self.number(parts[1]), v < 256
+                    else { throw CorpusError.malformed(path: path, line: n + 1, text: String(raw)) }
+                    interruptAtInstruction.append((i, UInt8(v)))
                 }
             } else if let rest = Self.value(of: "max-instructions:", in: line) {
                 guard let v = Self.number(rest) else { throw CorpusError.malformed(path: path, line: n + 1, text: String(raw)) }
@@ -79,7 +109,20 @@ public struct CorpusProgram: Sendable {
         let machine = Machine(configuration: configuration)
         machine.load(image)
         for (reg, v) in setup { machine[reg] = v }
+        for n in nmiAtInstruction { machine.scheduleNMI(beforeInstruction: n) }
+        for (target, occurrence) in nmiAtRIP {
+            guard let address = image.symbols[target] ?? Self.number(target) else {
+                throw CorpusError.unknownSymbol(path: path, symbol: target)
+            }
+            machine.scheduleNMI(atRIP: address, occurrence: occurrence)
+        }
+        for (n, vector) in interruptAtInstruction { machine.scheduleInterrupt(vector: vector, beforeInstruction: n) }
         let result = machine.run(maxInstructions: maxInstructions)
+        let stats = machine.statistics
+        let counters: [String: UInt64] = [
+            "cr2Writes": stats.cr2Writes, "cr2Reads": stats.cr2Reads, "exceptionsDelivered": stats.exceptionsDelivered,
+            "nmisDelivered": stats.nmisDelivered, "interruptsDelivered": stats.interruptsDelivered,
+        ]
         var failures: [String] = []
         for (key, expected) in expectations {
             let actual: String
@@ -90,6 +133,7 @@ public struct CorpusProgram: Sendable {
                 if case .exception(let v, _) = result.stop { actual = String(v) } else { actual = "none" }
             case "errorCode":
                 if case .exception(_, let e?) = result.stop { actual = "0x" + String(e, radix: 16) } else { actual = "none" }
+            case _ where counters[key] != nil: actual = String(counters[key]!)
             default:
                 guard let reg = Register(name: key) else {
                     failures.append("unknown expectation key \(key)")
@@ -108,10 +152,12 @@ public struct CorpusProgram: Sendable {
 /// A corpus file whose expectation comments cannot be read.
 public enum CorpusError: Error, CustomStringConvertible {
     case malformed(path: String, line: Int, text: String)
+    case unknownSymbol(path: String, symbol: String)
 
     public var description: String {
         switch self {
         case .malformed(let path, let line, let text): return "\(path):\(line): cannot read expectation \"\(text)\""
+        case .unknownSymbol(let path, let symbol): return "\(path): nmi-at-rip names \"\(symbol)\", not a symbol or number"
         }
     }
 }

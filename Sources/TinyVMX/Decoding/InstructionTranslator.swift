@@ -18,6 +18,13 @@ enum InstructionTranslator {
         "pushf": .pushf, "pushfq": .pushf, "popf": .popf, "popfq": .popf,
         "int3": .int3, "ud2": .ud2, "ud0": .ud2, "ud1": .ud2, "hlt": .hlt, "cpuid": .cpuid, "rdtsc": .rdtsc,
         "lfence": .fence, "mfence": .fence, "sfence": .fence, "pause": .pause,
+        "cli": .cli, "sti": .sti, "int": .intN, "iretq": .iretq,
+        "clts": .clts, "invlpg": .invlpg, "wbinvd": .wbinvd, "invd": .invd, "xgetbv": .xgetbv,
+        "rdmsr": .rdmsr, "wrmsr": .wrmsr, "swapgs": .swapgs,
+        "rdfsbase": .rdfsbase, "rdgsbase": .rdgsbase, "wrfsbase": .wrfsbase, "wrgsbase": .wrgsbase,
+        "lgdt": .lgdt, "lidt": .lidt, "sgdt": .sgdt, "sidt": .sidt, "ltr": .ltr, "str": .str, "verw": .verw,
+        // Features this CPU does not report in CPUID: #UD, as on hardware without them.
+        "invpcid": .ud2, "into": .ud2,
     ]
 
     static func translate(_ insn: UnsafeMutablePointer<cs_insn>, tables: CapstoneTables) -> DecodedInstruction {
@@ -43,6 +50,19 @@ enum InstructionTranslator {
             d.repeatPrefix = prefixRep == 0xF3 ? .rep : (prefixRep == 0xF2 ? .repne : .none)
             let segment = x86.pointee.prefix.1
             d.operand0.segment = segment == 0x64 ? .fs : (segment == 0x65 ? .gs : .none)
+            return d
+        }
+
+        // MOV to/from a control register: 0F 20 /r (read) and 0F 22 /r (write). ModRM.reg (with REX.R) is
+        // the CR number, ModRM.rm (with REX.B) the GPR, whatever the mod bits. CR1, CR5–7, CR9–15 are #UD.
+        if op0 == 0x0F && (op1 == 0x20 || op1 == 0x22) && name == "mov" {
+            let modrm = x86.pointee.modrm
+            let rex = x86.pointee.rex
+            let cr = ((modrm >> 3) & 7) | (rex & 0x4 != 0 ? 8 : 0)
+            d.opcode = [0, 2, 3, 4, 8].contains(cr) ? (op1 == 0x20 ? .movFromCR : .movToCR) : .ud2
+            d.condition = cr
+            d.operand0 = Operand(kind: .reg64, reg: (modrm & 7) | (rex & 0x1 != 0 ? 8 : 0), size: 8)
+            d.operandCount = 1
             return d
         }
 

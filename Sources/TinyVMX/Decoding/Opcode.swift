@@ -22,6 +22,14 @@ enum Opcode: UInt8, Sendable {
     case movs, stos, lods, cmps, scas
     // Traps and system
     case int3, ud2, hlt, cpuid, rdtsc, fence, pause
+    // Interrupts (`Core+Interrupts`)
+    case cli, sti, intN, iretq
+    // Control registers and caches (`Core+ControlRegisters`); MOV CR keeps the CR number in `condition`
+    case movToCR, movFromCR, clts, invlpg, wbinvd, invd, xgetbv
+    // Model-specific registers and segment bases (`Core+MSR`)
+    case rdmsr, wrmsr, swapgs, rdfsbase, rdgsbase, wrfsbase, wrgsbase
+    // Descriptor tables (`Core+DescriptorTables`)
+    case lgdt, lidt, sgdt, sidt, ltr, str, verw
     /// Bytes that form an instruction longer than 15 bytes: #GP(0).
     case overlong
     /// A decoded instruction outside the subset: executing it stops the run with `unsupported`.
@@ -47,6 +55,9 @@ extension Opcode {
         case .jmp, .jmpIndirect, .jcc, .call, .callIndirect, .ret, .loop, .loope, .loopne, .jrcxz,
             .int3, .ud2, .overlong, .hlt, .unsupported, .movs, .stos, .lods, .cmps, .scas, .popf, .cpuid, .rdtsc:
             return true
+        case _ where isSystem:
+            // System instructions change state later instructions' decoding or events depend on.
+            return true
         default:
             return false
         }
@@ -56,12 +67,15 @@ extension Opcode {
     var setsRIP: Bool {
         switch self {
         case .jmp, .jmpIndirect, .jcc, .call, .callIndirect, .ret, .loop, .loope, .loopne, .jrcxz,
-            .movs, .stos, .lods, .cmps, .scas:
+            .movs, .stos, .lods, .cmps, .scas, .iretq:
             return true
         default:
             return false
         }
     }
+
+    /// The system instructions added for kernels (interrupts, control registers, MSRs, descriptor tables).
+    var isSystem: Bool { rawValue >= Opcode.cli.rawValue && rawValue <= Opcode.verw.rawValue }
 
     /// Whether the `lock` prefix is architecturally allowed (with a memory destination).
     var isLockable: Bool {

@@ -43,4 +43,12 @@ struct Operand: Sendable, Equatable {
     var value: Int64 = 0
 
     static let none = Operand()
+
+    init() {}
+
+    init(kind: Kind, reg: UInt8, size: UInt8 = 0) {
+        self.kind = kind
+        self.reg = reg
+        self.size = size
+    }
 }

@@ -4,9 +4,15 @@ extension Core {
     /// What ended a call to `run(fuel:)`, before it is turned into a public `StopReason`.
     enum InternalStop {
         case halt
+        /// An exception that could not be delivered (the bare profile's missing IDT).
         case exception(Fault)
         case budget
         case unsupported
+        /// A fault while delivering #DF: the processor shuts down.
+        case tripleFault
+        /// Internal to the run loop: something changed that the event check must see (a delivery, HLT,
+        /// an instruction that opened an interrupt window).
+        case events
     }
 
     /// Most instructions in one decoded block.
@@ -76,10 +82,90 @@ extension Core {
         }
     }
 
-    /// Runs until an event or until `fuelUsed` reaches `limit`; RFLAGS is complete when it returns.
+    /// Runs until a stop or until `fuelUsed` reaches `limit`; RFLAGS is complete when it returns.
+    ///
+    /// Between runs of blocks it checks events at the instruction boundary: scheduled injections that are
+    /// due, a pending NMI (unless blocked), a pending external interrupt (if IF = 1 and no STI shadow), and
+    /// the halt state. Blocks are run only up to the next scheduled injection, one instruction at a time
+    /// while RIP triggers are armed or an STI shadow is about to end with interrupts pending.
     func run(fuelLimit limit: UInt64) -> InternalStop {
         defer { materializeFlags() }
-        return runBlocks(fuelLimit: limit)
+        while true {
+            if events.interruptShadowPending {
+                events.interruptShadowPending = false
+                events.interruptShadowEnd = instructionCount &+ 1
+            }
+            fireDueEvents()
+            if let stop = deliverPendingEvent() { return stop }
+            if events.halted {
+                if wakeFromHalt() { continue }
+                return .halt
+            }
+            if fuelUsed >= limit { return .budget }
+            var sub = limit
+            if let next = events.scheduled.first {
+                sub = min(sub, fuelUsed &+ (next.count &- instructionCount))
+            }
+            let shadowed = instructionCount < events.interruptShadowEnd && !events.pendingInterrupts.isEmpty
+            if !events.ripTriggers.isEmpty || shadowed { sub = min(sub, fuelUsed &+ 1) }
+            checkEvents = false
+            switch runBlocks(fuelLimit: sub) {
+            case .budget, .events: continue
+            case let stop: return stop
+            }
+        }
+    }
+
+    /// Makes scheduled injections that are due pending: by count, and RIP triggers at the current boundary
+    /// (each boundary counted once, even if the loop looks at it twice).
+    private func fireDueEvents() {
+        while let first = events.scheduled.first, first.count <= instructionCount {
+            events.scheduled.removeFirst()
+            events.raise(first.event)
+        }
+        guard !events.ripTriggers.isEmpty else { return }
+        let boundary = (instructionCount, rip)
+        guard boundary != lastTriggerBoundary else { return }
+        lastTriggerBoundary = boundary
+        for i in events.ripTriggers.indices.reversed() where events.ripTriggers[i].address == rip {
+            events.ripTriggers[i].remaining -= 1
+            if events.ripTriggers[i].remaining == 0 {
+                events.ripTriggers.remove(at: i)
+                events.raise(.nmi)
+            }
+        }
+    }
+
+    /// Delivers a pending NMI (if not blocked) or external interrupt (if IF = 1 and no STI shadow).
+    private func deliverPendingEvent() -> InternalStop? {
+        if events.nmiPending && !events.nmiBlocked {
+            events.nmiPending = false
+            events.nmiBlocked = true
+            if events.exceptionsStopRun { return .exception(Fault(vector: 2, errorCode: nil)) }
+            return deliverNesting(Delivery(vector: 2, errorCode: nil, source: .nmi, returnRIP: rip))
+        }
+        if !events.pendingInterrupts.isEmpty && rflags & RFLAGS.if != 0 && instructionCount >= events.interruptShadowEnd {
+            let vector = events.pendingInterrupts.removeFirst()
+            if events.exceptionsStopRun { return .exception(Fault(vector: vector, errorCode: nil)) }
+            return deliverNesting(Delivery(vector: vector, errorCode: nil, source: .external, returnRIP: rip))
+        }
+        return nil
+    }
+
+    /// While halted with nothing deliverable: time jumps to the next scheduled injection that can wake the
+    /// CPU (an NMI, or an interrupt with IF = 1), firing everything scheduled up to it.
+    /// - Returns: `false` if nothing can (the run stops with `halt`).
+    private func wakeFromHalt() -> Bool {
+        let interruptsEnabled = rflags & RFLAGS.if != 0
+        guard let index = events.scheduled.firstIndex(where: { entry in
+            switch entry.event {
+            case .nmi: return !events.nmiBlocked
+            case .interrupt: return interruptsEnabled
+            }
+        }) else { return false }
+        for entry in events.scheduled[...index] { events.raise(entry.event) }
+        events.scheduled.removeFirst(index + 1)
+        return true
     }
 
     private func runBlocks(fuelLimit limit: UInt64) -> InternalStop {
@@ -104,7 +190,7 @@ extension Core {
                     do {
                         current = try decodeBlock(at: address)
                     } catch {
-                        return stop(for: error, at: nil)
+                        return raise(error, at: nil) ?? .events
                     }
                 }
                 if previous >= 0 && blocks.isValid(previous) {
@@ -148,26 +234,29 @@ extension Core {
             } catch {
                 instructionCount &+= UInt64(done)
                 fuelUsed &+= UInt64(done)
-                return stop(for: error, at: p)
+                return raise(error, at: p) ?? .events
             }
             // Branches and string instructions set RIP; otherwise the run continues after the last one.
             if !p.pointee.setsRIP { rip = p.pointee.nextAddress }
             instructionCount &+= UInt64(done)
             fuelUsed &+= UInt64(done)
             previous = codeWasModified ? -1 : current
+            if checkEvents { return .events }
         }
     }
 
-    /// Turns an event thrown by `p` (or by fetching at RIP when `p` is nil) into a stop, setting RIP and
-    /// CR2 as the CPU would when the exception is delivered (IDTR limit 0: delivery stops the run).
-    private func stop(for event: ExecutionEvent, at p: UnsafePointer<DecodedInstruction>?) -> InternalStop {
+    /// Handles an event thrown by `p` (or by fetching at RIP when `p` is nil): sets RIP as the CPU would
+    /// (on a faulting instruction, after a trap or HLT) and delivers exceptions.
+    /// - Returns: A stop, or `nil` when the run goes on (an exception was delivered, HLT waits for events).
+    private func raise(_ event: ExecutionEvent, at p: UnsafePointer<DecodedInstruction>?) -> InternalStop? {
         switch event {
         case .halt:
-            // HLT retired; RIP points after it.
+            // HLT retired; RIP points after it and the CPU waits for an event.
             instructionCount &+= 1
             fuelUsed &+= 1
             if let p { rip = p.pointee.nextAddress }
-            return .halt
+            events.halted = true
+            return nil
         case .unsupported:
             if let p { rip = p.pointee.address }
             return .unsupported
@@ -181,8 +270,7 @@ extension Core {
                     rip = p.pointee.address
                 }
             }
-            if let address = fault.pageFaultAddress { state.pointee.cr2 = address }
-            return .exception(fault)
+            return deliverException(fault, returnRIP: rip)
         }
     }
 }

@@ -21,6 +21,9 @@ final class Core {
     let tlbReadHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
     let tlbWriteTag: UnsafeMutablePointer<UInt64>
     let tlbWriteHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    /// Per-entry global bit and page size (`TLBEntryFlags`), read only by invalidations.
+    let tlbReadFlags: UnsafeMutablePointer<TLBEntryFlags>
+    let tlbWriteFlags: UnsafeMutablePointer<TLBEntryFlags>
 
     /// Pending status flags (see `LazyFlags`); behind a pointer so updating it costs plain stores.
     let lazy: UnsafeMutablePointer<LazyFlags>
@@ -28,6 +31,18 @@ final class Core {
     var msrs: ModelSpecificRegisters
 
     var blocks = BlockCache()
+    /// Decoded code for the other privilege class (user vs supervisor): fetch permissions differ between
+    /// them, so each class has its own cache and a CPL change swaps them.
+    var otherPrivilegeBlocks = BlockCache()
+    /// Whether `blocks` holds code decoded at CPL 3.
+    var blocksAreUser = false
+    /// Pending, blocked and scheduled events (NMI, external interrupts) and the halt state.
+    var events = InterruptState()
+    /// Set by an instruction that may have opened an event window (STI, POPF, IRETQ, MOV to CR8, a CPL or
+    /// mode change): the run loop returns to its event check after it.
+    var checkEvents = false
+    /// The last (instruction count, RIP) boundary RIP triggers were checked at.
+    var lastTriggerBoundary: (UInt64, UInt64) = (.max, .max)
     /// Set when a store hit a page holding decoded code: the current block must stop after this instruction.
     var codeWasModified = false
 
@@ -45,7 +60,8 @@ final class Core {
     init(configuration: Machine.Configuration) {
         self.configuration = configuration
         memory = PhysicalMemory(size: configuration.physicalMemorySize)
-        msrs = ModelSpecificRegisters(table: configuration.msrs)
+        msrs = ModelSpecificRegisters(
+            table: ModelSpecificRegisters.speculationDefaults.merging(configuration.msrs) { $1 })
         state = .allocate(capacity: 1)
         state.initialize(to: tvx_cpu_state())
         g = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt64.self)
@@ -58,12 +74,19 @@ final class Core {
         tlbWriteHost = .allocate(capacity: Self.tlbSize)
         tlbReadHost.initialize(repeating: dummy, count: Self.tlbSize)
         tlbWriteHost.initialize(repeating: dummy, count: Self.tlbSize)
+        tlbReadFlags = .allocate(capacity: Self.tlbSize)
+        tlbWriteFlags = .allocate(capacity: Self.tlbSize)
+        tlbReadFlags.initialize(repeating: 0, count: Self.tlbSize)
+        tlbWriteFlags.initialize(repeating: 0, count: Self.tlbSize)
         flushTLB()
     }
 
     deinit {
         DecoderPool.give(decoder)
         blocks.deallocate()
+        otherPrivilegeBlocks.deallocate()
+        tlbReadFlags.deallocate()
+        tlbWriteFlags.deallocate()
         lazy.deallocate()
         state.deallocate()
         tlbReadTag.deallocate()
@@ -72,19 +95,34 @@ final class Core {
         tlbWriteHost.deallocate()
     }
 
-    /// Invalidates every cached translation.
-    func flushTLB() {
-        tlbReadTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
-        tlbWriteTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
-    }
-
     /// Drops all decoded instructions (code was written, or the code's translation may have changed).
     func flushDecodedCode() {
         blocks.removeAll()
+        otherPrivilegeBlocks.removeAll()
         memory.clearCodePages()
         codeWasModified = true
         statistics.codeInvalidations += 1
         // Write-TLB entries were withheld from code pages; now every page may be cached for writing.
+    }
+
+    /// The current privilege level: CS's RPL (in 64-bit mode CS.RPL always equals CPL).
+    var cpl: UInt8 { UInt8(truncatingIfNeeded: state.pointee.cs & 3) }
+
+    /// MAXPHYADDR: the physical-address width.
+    var physicalAddressBits: Int { memory.addressBits }
+
+    /// Loads CS (and with it CPL). A change of privilege class flushes the TLB (its entries were checked
+    /// for the old CPL) and swaps the decoded-code caches.
+    func setCodeSegment(_ selector: UInt16) {
+        let wasUser = cpl == 3
+        state.pointee.cs = selector
+        let isUser = cpl == 3
+        if wasUser != isUser { flushTLB() }
+        if isUser != blocksAreUser {
+            swap(&blocks, &otherPrivilegeBlocks)
+            blocksAreUser = isUser
+            codeWasModified = true  // the run loop's block indices refer to the other cache
+        }
     }
 
     @inline(__always) var rip: UInt64 {

@@ -16,6 +16,8 @@ struct Fault: Equatable, Sendable {
     var pageFaultAddress: UInt64?
     /// Traps (INT3) report the RIP after the instruction.
     var isTrap: Bool = false
+    /// INT n / INT3: delivered with the gate DPL check and without the EXT bit.
+    var isSoftwareInterrupt: Bool = false
 
     static func de() -> Fault { Fault(vector: 0, errorCode: nil) }
     static func ud() -> Fault { Fault(vector: 6, errorCode: nil) }

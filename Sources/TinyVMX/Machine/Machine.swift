@@ -26,6 +26,10 @@ public final class Machine {
     let core: Core
     /// Register values right after the last load, restored by `reset()`.
     private var initialState = tvx_cpu_state()
+    /// Physical address of the bare profile's PML4 (see `BarePageTables`): CR3 at start.
+    public private(set) var barePageTables: UInt64 = 0
+    /// Event state right after the last load (no IDT, nothing pending or scheduled), restored by `reset()`.
+    private var initialEvents = InterruptState()
 
     /// Creates a machine in the bare profile with empty memory.
     public init(configuration: Configuration = Configuration()) {
@@ -45,7 +49,18 @@ public final class Machine {
         s.pointee.gpr.4 = Self.defaultStackTop
         s.pointee.rip = Self.defaultLoadAddress
         s.pointee.tsc = core.configuration.initialTSC
+        s.pointee.cs = Self.bareCodeSelector
+        s.pointee.ss = Self.bareStackSelector
+        s.pointee.xcr0 = 1
+        s.pointee.dr7 = 0x400
+        barePageTables = BarePageTables.build(in: core.memory, identityMapLimit: core.configuration.identityMapLimit)
+        s.pointee.cr3 = barePageTables
     }
+
+    /// CS of the bare profile: a 64-bit ring-0 code segment (GDT index 1, as in the host runtime's GDT).
+    public static let bareCodeSelector: UInt16 = 0x08
+    /// SS of the bare profile: ring-0 data (GDT index 2).
+    public static let bareStackSelector: UInt16 = 0x10
 
     // MARK: Loading
 
@@ -69,6 +84,7 @@ public final class Machine {
         core.flushDecodedCode()
         core.flushTLB()
         initialState = core.state.pointee
+        initialEvents = core.events
         core.memory.takeSnapshot()
         core.instructionCount = 0
         core.fuelUsed = 0
@@ -80,7 +96,9 @@ public final class Machine {
         let restored = core.memory.restoreSnapshot()
         if !restored.isDisjoint(with: core.memory.codePages) { core.flushDecodedCode() }
         core.flushTLB()
+        if core.blocksAreUser != (initialState.cs & 3 == 3) { core.flushDecodedCode() }
         core.state.pointee = initialState
+        core.events = initialEvents
         core.lazy.pointee.kind = .none
         core.instructionCount = 0
         core.fuelUsed = 0
@@ -110,6 +128,8 @@ public final class Machine {
         case .budget: return .instructionLimit
         case .exception(let f): return .exception(vector: f.vector, errorCode: f.errorCode)
         case .unsupported: return .unsupported(unsupportedInstruction(at: core.rip))
+        case .tripleFault: return .tripleFault
+        case .events: return .instructionLimit  // never escapes the run loop
         }
     }
 
@@ -146,6 +166,16 @@ public final class Machine {
             case .fsBase: return s.fs_base
             case .gsBase: return s.gs_base
             case .kernelGSBase: return s.kernel_gs_base
+            case .cs: return UInt64(s.cs)
+            case .ss: return UInt64(s.ss)
+            case .tr: return UInt64(s.tr)
+            case .gdtrBase: return s.gdtr_base
+            case .gdtrLimit: return UInt64(s.gdtr_limit)
+            case .idtrBase: return s.idtr_base
+            case .idtrLimit: return UInt64(s.idtr_limit)
+            case .trBase: return s.tr_base
+            case .dr7: return s.dr7
+            case .xcr0: return s.xcr0
             default: return 0
             }
         }
@@ -167,6 +197,17 @@ public final class Machine {
             case .fsBase: s.pointee.fs_base = newValue
             case .gsBase: s.pointee.gs_base = newValue
             case .kernelGSBase: s.pointee.kernel_gs_base = newValue
+            case .cs: core.setCodeSegment(UInt16(truncatingIfNeeded: newValue))
+            case .ss: s.pointee.ss = UInt16(truncatingIfNeeded: newValue)
+            case .tr: s.pointee.tr = UInt16(truncatingIfNeeded: newValue)
+            case .gdtrBase: s.pointee.gdtr_base = newValue
+            case .gdtrLimit: s.pointee.gdtr_limit = UInt32(truncatingIfNeeded: newValue)
+            case .idtrBase, .idtrLimit:
+                if register == .idtrBase { s.pointee.idtr_base = newValue } else { s.pointee.idtr_limit = UInt32(truncatingIfNeeded: newValue) }
+                core.events.exceptionsStopRun = false  // an embedder-loaded IDT is used like one from LIDT
+            case .trBase: s.pointee.tr_base = newValue
+            case .dr7: s.pointee.dr7 = newValue
+            case .xcr0: s.pointee.xcr0 = newValue
             default: break
             }
             if register == .cr0 || register == .cr3 || register == .cr4 || register == .efer {
@@ -182,18 +223,14 @@ public final class Machine {
     /// comes from `Configuration.msrs` or a previous `writeMSR`.
     /// - Returns: `nil` for an MSR the machine does not have.
     public func readMSR(_ index: UInt32) -> UInt64? {
-        if let field = ModelSpecificRegisters.field(index) { return core.state.pointee[keyPath: field] }
-        return core.msrs.table[index]
+        core.readMSR(index)
     }
 
-    /// Writes an MSR (adding it to the table if it is not architectural).
+    /// Writes an MSR as the embedder: architectural ones as WRMSR would (an invalid value is ignored), any
+    /// other index is added to the table.
     public func writeMSR(_ index: UInt32, _ value: UInt64) {
-        if let field = ModelSpecificRegisters.field(index) {
-            core.state.pointee[keyPath: field] = value
-            if index == ModelSpecificRegisters.efer {
-                core.flushTLB()
-                core.flushDecodedCode()
-            }
+        if ModelSpecificRegisters.field(index) != nil {
+            try? core.writeMSR(index, value)
         } else {
             core.msrs.table[index] = value
         }
@@ -201,8 +238,8 @@ public final class Machine {
 
     // MARK: Memory
 
-    /// Reads `count` bytes at a linear address (through translation, without permission checks beyond
-    /// presence).
+    /// Reads `count` bytes at a linear address (through the current page tables, without permission checks
+    /// or accessed-bit updates, as a debugger would).
     /// - Throws: `MachineError.unmappedAddress` if any byte is not mapped.
     public func readMemory(at address: UInt64, count: Int) throws(MachineError) -> [UInt8] {
         var out: [UInt8] = []
@@ -211,7 +248,7 @@ public final class Machine {
         var left = count
         while left > 0 {
             let n = min(left, 4096 - Int(a & 0xFFF))
-            guard let physical = try? core.translate(a, .read) else { throw .unmappedAddress(a) }
+            guard let physical = core.inspect(a) else { throw .unmappedAddress(a) }
             out += core.memory.read(at: physical, count: n)
             a &+= UInt64(n)
             left -= n
@@ -226,7 +263,7 @@ public final class Machine {
         while offset < bytes.count {
             let a = address &+ UInt64(offset)
             let n = min(bytes.count - offset, 4096 - Int(a & 0xFFF))
-            guard let physical = try? core.translate(a, .write) else { throw .unmappedAddress(a) }
+            guard let physical = core.inspect(a) else { throw .unmappedAddress(a) }
             core.memory.write(Array(bytes[offset..<offset + n]), at: physical)
             if core.memory.codePages.contains(physical >> 12) { core.flushDecodedCode() }
             offset += n

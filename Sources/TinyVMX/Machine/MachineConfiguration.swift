@@ -60,6 +60,16 @@ extension Machine {
         public var instructionsDecoded: UInt64 = 0
         /// Times decoded code was dropped because memory holding it was written (or translations changed).
         public var codeInvalidations: UInt64 = 0
+        /// MOV to CR2 executed (each one is serializing on hardware).
+        public var cr2Writes: UInt64 = 0
+        /// MOV from CR2 executed.
+        public var cr2Reads: UInt64 = 0
+        /// Exceptions (including INT n / INT3) delivered through the IDT.
+        public var exceptionsDelivered: UInt64 = 0
+        /// NMIs delivered through vector 2.
+        public var nmisDelivered: UInt64 = 0
+        /// External interrupts delivered.
+        public var interruptsDelivered: UInt64 = 0
         public init() {}
     }
 }

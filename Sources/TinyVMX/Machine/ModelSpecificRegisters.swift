@@ -9,6 +9,24 @@ struct ModelSpecificRegisters {
     static let gsBase: UInt32 = 0xC000_0101
     static let kernelGSBase: UInt32 = 0xC000_0102
     static let tsc: UInt32 = 0x10
+    static let specCtrl: UInt32 = 0x48
+    static let predCmd: UInt32 = 0x49
+    static let flushCmd: UInt32 = 0x10B
+    static let mcuOptCtrl: UInt32 = 0x123
+
+    /// EFER bits.
+    enum EFERBits {
+        static let sce: UInt64 = 1 << 0
+        static let lme: UInt64 = 1 << 8
+        static let lma: UInt64 = 1 << 10
+        static let nxe: UInt64 = 1 << 11
+        /// Bits WRMSR may set (others raise #GP(0)); LMA is read-only and keeps its value in 64-bit mode.
+        static let writable: UInt64 = sce | lme | lma | nxe
+    }
+
+    /// Speculation-control MSRs the CR2 lab's routines touch: present with these reset values (writes are
+    /// accepted and, for the command MSRs, read back as zero).
+    static let speculationDefaults: [UInt32: UInt64] = [specCtrl: 0, predCmd: 0, flushCmd: 0, mcuOptCtrl: 0]
 
     /// MSRs other than the architectural ones above, by index.
     var table: [UInt32: UInt64]

@@ -9,6 +9,8 @@ public enum StopReason: Sendable, Equatable {
     case instructionLimit
     /// The instruction at RIP decoded but is outside the subset this machine implements.
     case unsupported(UnsupportedInstruction)
+    /// A fault while delivering #DF: the processor shut down (RIP is on the instruction whose fault started it).
+    case tripleFault
 
     /// The short name used by the CLI's JSON (`halt`, `exception`, `instruction-limit`, `unsupported`).
     public var name: String {
@@ -17,6 +19,7 @@ public enum StopReason: Sendable, Equatable {
         case .exception: return "exception"
         case .instructionLimit: return "instruction-limit"
         case .unsupported: return "unsupported"
+        case .tripleFault: return "triple-fault"
         }
     }
 }

@@ -12,33 +12,21 @@ extension Core {
         return top == 0 || top == -1
     }
 
-    /// Translates a linear address to a physical one.
-    ///
-    /// The bare profile identity-maps the low 4 GiB; a canonical address above that is not present (#PF with
-    /// the not-present error code), a non-canonical one raises #GP(0).
-    /// - Throws: `ExecutionEvent.exception` with #GP or #PF.
-    func translate(_ linear: UInt64, _ access: Access) throws(ExecutionEvent) -> UInt64 {
-        guard Self.isCanonical(linear) else { throw .exception(.gp(0)) }
-        if linear < configuration.identityMapLimit && memory.contains(linear) { return linear }
-        var code: UInt32 = 0
-        if access == .write { code |= 0x2 }
-        if access == .fetch && (state.pointee.efer & 0x800) != 0 { code |= 0x10 }
-        throw .exception(.pf(linear, errorCode: code))
-    }
-
     /// Fills the TLB for the page of `linear` and returns the host pointer of its first byte.
     /// A fault reports `linear` itself (CR2 gets the exact byte address); for the second page of a split
     /// access callers pass that page's first byte, as the CPU reports it.
     @inline(never)
     func fillTLB(_ linear: UInt64, _ access: Access) throws(ExecutionEvent) -> UnsafeMutableRawPointer {
-        let physical = try translate(linear, access)
-        let pfn = physical >> 12
+        let t = try walk(linear, access, user: cpl == 3, update: true)
+        let pfn = t.physical >> 12
         let host = memory.page(pfn)
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
+        let flags = TLBEntryFlags(global: t.global, pageBits: t.pageBits)
         switch access {
         case .read, .fetch:
             tlbReadTag[slot] = linear & ~0xFFF
             tlbReadHost[slot] = host
+            tlbReadFlags[slot] = flags
         case .write:
             memory.willWrite(pfn)
             if memory.codePages.contains(pfn) {
@@ -47,6 +35,7 @@ extension Core {
             } else {
                 tlbWriteTag[slot] = linear & ~0xFFF
                 tlbWriteHost[slot] = host
+                tlbWriteFlags[slot] = flags
             }
         }
         return host

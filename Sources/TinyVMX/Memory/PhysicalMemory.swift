@@ -22,9 +22,12 @@ final class PhysicalMemory {
     /// Physical page numbers that hold decoded instructions.
     private(set) var codePages: Set<UInt64> = []
 
-    /// Creates an empty memory of `size` bytes (rounded up to 16 MiB).
+    /// Creates an empty memory of `size` bytes, rounded up to a power of two of at least 16 MiB (so every
+    /// address below 2^`addressBits` is RAM).
     init(size: UInt64) {
-        let pages = (size + 4095) / 4096
+        var rounded: UInt64 = 1 << 24
+        while rounded < size && rounded < 1 << 52 { rounded <<= 1 }
+        let pages = rounded / 4096
         topCount = Int((pages + UInt64(Self.leafCount) - 1) / UInt64(Self.leafCount))
         self.size = UInt64(topCount) * UInt64(Self.leafCount) * 4096
         top = .allocate(capacity: max(topCount, 1))
@@ -45,6 +48,9 @@ final class PhysicalMemory {
     private static func split(_ pfn: UInt64) -> (Int, Int) {
         (Int(pfn >> leafBits), Int(pfn & UInt64(leafCount - 1)))
     }
+
+    /// The physical-address width (MAXPHYADDR): log2 of `size`.
+    var addressBits: Int { size.trailingZeroBitCount }
 
     /// Whether `address` lies inside the physical address space.
     @inline(__always)

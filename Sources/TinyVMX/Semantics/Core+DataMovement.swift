@@ -156,9 +156,15 @@ extension Core {
             let size = p.pointee.size
             let v = try stackRead(g[4], size)
             g[4] = g[4] &+ UInt64(size)
+            // IOPL changes only at CPL 0; IF only when CPL ≤ IOPL (otherwise both keep their values, no fault).
+            let old = rflags
             var writable = RFLAGS.popfWritableCPL0
+            if cpl > 0 { writable &= ~RFLAGS.iopl }
+            if UInt64(cpl) > (old & RFLAGS.iopl) >> 12 { writable &= ~RFLAGS.if }
             if size == 2 { writable &= 0xFFFF }
-            rflags = ((rflags & ~writable) | (v & writable)) & ~(RFLAGS.vif | RFLAGS.vip) | RFLAGS.reserved1
+            let new = ((old & ~writable) | (v & writable)) & ~(RFLAGS.vif | RFLAGS.vip) | RFLAGS.reserved1
+            rflags = new
+            if new & ~old & RFLAGS.if != 0 { openEventWindow() }
         }
     }
 }

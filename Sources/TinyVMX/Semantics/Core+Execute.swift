@@ -66,6 +66,10 @@ extension Core {
         case .clc, .stc, .cmc, .cld, .std, .lahf, .sahf, .pushf, .popf: try executeFlagInstruction(p)
         case .movs, .stos, .lods, .cmps, .scas, .rdtsc: try executeExactCount(p)
         case .int3, .ud2, .hlt, .cpuid: try executeSystem(p)
+        case .cli, .sti, .intN, .iretq: try executeInterruptInstruction(p)
+        case .movToCR, .movFromCR, .clts, .invlpg, .wbinvd, .invd, .xgetbv: try executeControlRegisterInstruction(p)
+        case .rdmsr, .wrmsr, .swapgs, .rdfsbase, .rdgsbase, .wrfsbase, .wrgsbase: try executeMSRInstruction(p)
+        case .lgdt, .lidt, .sgdt, .sidt, .ltr, .str, .verw: try executeDescriptorTableInstruction(p)
         case .overlong: throw .exception(.gp(0))
         case .unsupported: throw .unsupported
         }

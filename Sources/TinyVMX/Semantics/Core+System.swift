@@ -3,10 +3,11 @@ extension Core {
     func executeSystem(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
         switch p.pointee.opcode {
         case .int3:
-            throw .exception(Fault(vector: 3, errorCode: nil, isTrap: true))
+            throw .exception(Fault(vector: 3, errorCode: nil, isTrap: true, isSoftwareInterrupt: true))
         case .ud2:
             throw .exception(.ud())
         case .hlt:
+            try requireCPL0()
             throw .halt
         case .cpuid:
             let leaf = UInt32(truncatingIfNeeded: g[0])
@@ -17,6 +18,7 @@ extension Core {
             g[1] = UInt64(r.ecx)
             g[2] = UInt64(r.edx)
         case .rdtsc:
+            if state.pointee.cr4 & ControlRegister.CR4.tsd != 0 && cpl > 0 { throw .exception(.gp(0)) }
             // Deterministic: the configured base plus one tick per retired instruction.
             let tsc = state.pointee.tsc &+ instructionCount
             g[0] = tsc & 0xFFFF_FFFF

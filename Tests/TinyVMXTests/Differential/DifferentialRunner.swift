@@ -86,6 +86,7 @@ struct DifferentialRunner {
         case .exception(let vector, _): stop = .fault(vector: Int(vector), rip: result.rip)
         case .instructionLimit: stop = .instructionLimit(rip: result.rip)
         case .unsupported(let u): stop = .unsupported(u.description)
+        case .tripleFault: stop = .unsupported("triple fault at 0x\(String(result.rip, radix: 16))")
         }
         return RunOutcome(
             stop: stop, gpr: registers.map { machine[$0] }, rflags: machine[.rflags],
