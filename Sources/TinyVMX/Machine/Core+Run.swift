@@ -96,7 +96,11 @@ extension Core {
                 events.interruptShadowEnd = instructionCount &+ 1
             }
             fireDueEvents()
-            if let stop = deliverPendingEvent() { return stop }
+            switch deliverPendingEvent() {
+            case .some(.events): continue  // delivered: the handler's first instruction is a new boundary
+            case .some(let stop): return stop
+            case .none: break
+            }
             if events.halted {
                 if wakeFromHalt() { continue }
                 return .halt
@@ -137,17 +141,18 @@ extension Core {
     }
 
     /// Delivers a pending NMI (if not blocked) or external interrupt (if IF = 1 and no STI shadow).
+    /// - Returns: `nil` if nothing was deliverable, `.events` after a delivery, or a stop.
     private func deliverPendingEvent() -> InternalStop? {
         if events.nmiPending && !events.nmiBlocked {
             events.nmiPending = false
             events.nmiBlocked = true
             if events.exceptionsStopRun { return .exception(Fault(vector: 2, errorCode: nil)) }
-            return deliverNesting(Delivery(vector: 2, errorCode: nil, source: .nmi, returnRIP: rip))
+            return deliverNesting(Delivery(vector: 2, errorCode: nil, source: .nmi, returnRIP: rip)) ?? .events
         }
         if !events.pendingInterrupts.isEmpty && rflags & RFLAGS.if != 0 && instructionCount >= events.interruptShadowEnd {
             let vector = events.pendingInterrupts.removeFirst()
             if events.exceptionsStopRun { return .exception(Fault(vector: vector, errorCode: nil)) }
-            return deliverNesting(Delivery(vector: vector, errorCode: nil, source: .external, returnRIP: rip))
+            return deliverNesting(Delivery(vector: vector, errorCode: nil, source: .external, returnRIP: rip)) ?? .events
         }
         return nil
     }
@@ -270,7 +275,7 @@ extension Core {
                     rip = p.pointee.address
                 }
             }
-            return deliverException(fault, returnRIP: rip)
+            return deliverException(fault, returnRIP: rip, instructionAddress: p?.pointee.address ?? rip)
         }
     }
 }

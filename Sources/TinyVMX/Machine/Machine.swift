@@ -174,6 +174,7 @@ public final class Machine {
             case .idtrBase: return s.idtr_base
             case .idtrLimit: return UInt64(s.idtr_limit)
             case .trBase: return s.tr_base
+            case .trLimit: return UInt64(s.tr_limit)
             case .dr7: return s.dr7
             case .xcr0: return s.xcr0
             default: return 0
@@ -206,6 +207,7 @@ public final class Machine {
                 if register == .idtrBase { s.pointee.idtr_base = newValue } else { s.pointee.idtr_limit = UInt32(truncatingIfNeeded: newValue) }
                 core.events.exceptionsStopRun = false  // an embedder-loaded IDT is used like one from LIDT
             case .trBase: s.pointee.tr_base = newValue
+            case .trLimit: s.pointee.tr_limit = UInt32(truncatingIfNeeded: newValue)
             case .dr7: s.pointee.dr7 = newValue
             case .xcr0: s.pointee.xcr0 = newValue
             default: break

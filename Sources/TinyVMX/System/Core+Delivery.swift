@@ -17,6 +17,8 @@ extension Core {
         var errorCode: UInt32?
         var source: EventSource
         var returnRIP: UInt64
+        /// For a software interrupt, the INT instruction's own address (a fault delivering it reports it).
+        var instructionAddress: UInt64 = 0
     }
 
     /// Exception classes of SDM Table 6-4.
@@ -34,11 +36,13 @@ extension Core {
     /// Delivers an exception raised at an instruction (`returnRIP` is the faulting instruction for a fault,
     /// the next one for a trap). A #PF writes CR2 here, when it is delivered.
     /// - Returns: A stop if the run must end (no IDT in the bare profile, or a triple fault).
-    func deliverException(_ fault: Fault, returnRIP: UInt64) -> InternalStop? {
+    func deliverException(_ fault: Fault, returnRIP: UInt64, instructionAddress: UInt64) -> InternalStop? {
         if let address = fault.pageFaultAddress { state.pointee.cr2 = address }
         if events.exceptionsStopRun { return .exception(fault) }
         let source: EventSource = fault.isSoftwareInterrupt ? .software : .exception
-        return deliverNesting(Delivery(vector: fault.vector, errorCode: fault.errorCode, source: source, returnRIP: returnRIP))
+        return deliverNesting(Delivery(
+            vector: fault.vector, errorCode: fault.errorCode, source: source, returnRIP: returnRIP,
+            instructionAddress: instructionAddress))
     }
 
     /// Delivers `first`, turning faults during delivery into #DF or a triple fault as Table 6-5 says:
@@ -59,6 +63,13 @@ extension Core {
             } catch {
                 guard case .exception(let nested) = error else { return .tripleFault }
                 if let address = nested.pageFaultAddress { state.pointee.cr2 = address }
+                if current.source == .software {
+                    // The gate check failed for INT n / INT3 itself: a fault on that instruction, which
+                    // therefore did not retire.
+                    instructionCount &-= 1
+                    fuelUsed &-= 1
+                    current.returnRIP = current.instructionAddress
+                }
                 let firstClass = current.source == .exception ? ExceptionClass(current.vector) : .benign
                 let secondClass = ExceptionClass(nested.vector)
                 if current.source == .exception && current.vector == 8 && secondClass != .benign {
@@ -119,7 +130,9 @@ extension Core {
         if let e = d.errorCode { frame.insert(UInt64(e), at: 0) }
         let base = rsp &- UInt64(8 * frame.count)
         guard Self.isCanonical(base) && Self.isCanonical(rsp &- 1) else { throw .exception(.ss(ext)) }
-        for (i, value) in frame.enumerated() {
+        // Pushed in the architectural order, SS first at the highest address, so a fault on the new stack
+        // reports (in CR2) the first quadword the CPU could not write.
+        for (i, value) in frame.enumerated().reversed() {
             try implicitWrite(base &+ UInt64(8 * i), 8, value, user: newCPL == 3)
         }
 
