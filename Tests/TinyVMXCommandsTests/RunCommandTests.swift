@@ -113,4 +113,47 @@ import TinyVMXCommands
             #expect(message.contains("truncated") && message.contains(path))
         }
     }
+
+    func json(_ arguments: [String]) throws -> [String: Any] {
+        let out = try run(arguments + ["--json"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    }
+
+    @Test func nmiOptionsInjectAtInstructionsAndRIPOccurrences() throws {
+        let program = Self.programs + "/snippets/nmi_counter.S"
+        let one = try json(["run", program, "--nmi-at-instruction", "12"])
+        let registers = one["registers"] as? [String: String]
+        let stats = one["stats"] as? [String: Int]
+        #expect(registers?["r14"] == "0x1")
+        #expect(registers?["r13"] == "0x400034")
+        #expect(stats?["nmisDelivered"] == 1)
+        #expect(stats?["cr2Writes"] == 1 && stats?["cr2Reads"] == 1)
+        // By symbol and occurrence, and by address: two NMIs, the second one recorded last.
+        let two = try json(["run", program, "--nmi-at-rip", "body:4", "--nmi-at-rip", "0x400034:9"])
+        #expect((two["stats"] as? [String: Int])?["nmisDelivered"] == 2)
+        #expect((two["registers"] as? [String: String])?["r14"] == "0x2")
+        // Without an IDT (before LIDT) an NMI stops the run like any exception in the bare profile.
+        let early = try json(["run", program, "--nmi-at-instruction", "1"])
+        #expect((early["stop"] as? [String: Any])?["vector"] as? Int == 2)
+        let system = early["system"] as? [String: Any]
+        #expect(system?["barePageTables"] as? String == "0x100000000")
+        #expect(system?["cpl"] as? Int == 0)
+    }
+
+    @Test func eventOptionsRejectBadValues() throws {
+        let program = Self.programs + "/snippets/nmi_counter.S"
+        #expect(throws: (any Error).self) { try run(["run", program, "--nmi-at-instruction", "0"]) }
+        #expect(throws: (any Error).self) { try run(["run", program, "--nmi-at-rip", "nosuchsymbol"]) }
+        #expect(throws: (any Error).self) { try run(["run", program, "--nmi-at-rip", "body:0"]) }
+        #expect(throws: (any Error).self) { try run(["run", program, "--interrupt-at-instruction", "3"]) }
+        #expect(throws: (any Error).self) { try run(["run", program, "--interrupt-at-instruction", "3:256"]) }
+    }
+
+    @Test func tripleFaultIsAStopReason() throws {
+        // LIDT with limit 0, then UD2: #UD → #GP (IDT limit) → #GP → #DF → #GP: shutdown.
+        let object = try json(["run", "--hex", "0f 01 1d 03 00 00 00 0f 0b 00 00 00 00 00 00 00 00 00 00"])
+        let stop = object["stop"] as? [String: Any]
+        #expect(stop?["reason"] as? String == "triple-fault")
+        #expect(stop?["rip"] as? String == "0x400007")
+    }
 }
