@@ -44,13 +44,18 @@ extension Machine {
             self.registers = registers
         }
 
-        /// A small Intel-like CPU: vendor "GenuineIntel", family 6, leaf 1 with VMX, PAE, TSC, MSR, APIC, SSE2,
-        /// POPCNT, and leaf 0x80000001 with LM, NX, SYSCALL, LZCNT.
+        /// A small Intel-like CPU: vendor "GenuineIntel", family 6, leaf 1 with VMX, XSAVE, PSE, PAE, PGE, TSC, MSR, APIC, SSE2,
+        /// POPCNT, leaf 7 with FSGSBASE and SMEP, leaf 0x80000001 with LM, NX, 1 GiB pages, SYSCALL, LZCNT, and
+        /// leaf 0x80000008 with 36 physical / 48 linear address bits (change it with `physicalMemorySize`).
         public static let defaults: [CPUIDLeaf] = [
             CPUIDLeaf(leaf: 0, registers: .init(eax: 0xD, ebx: 0x756E_6547, ecx: 0x6C65_746E, edx: 0x4965_6E69)),
-            CPUIDLeaf(leaf: 1, registers: .init(eax: 0x0009_06EA, ebx: 0, ecx: (1 << 5) | (1 << 23), edx: 0x0780_0150 | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 26))),
+            CPUIDLeaf(leaf: 1, registers: .init(eax: 0x0009_06EA, ebx: 0, ecx: (1 << 5) | (1 << 23) | (1 << 26), edx: 0x0780_0150 | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 13) | (1 << 26))),
             CPUIDLeaf(leaf: 0x8000_0000, registers: .init(eax: 0x8000_0008, ebx: 0, ecx: 0, edx: 0)),
-            CPUIDLeaf(leaf: 0x8000_0001, registers: .init(eax: 0, ebx: 0, ecx: 1 << 5, edx: (1 << 11) | (1 << 20) | (1 << 29))),
+            CPUIDLeaf(leaf: 0x8000_0001, registers: .init(eax: 0, ebx: 0, ecx: 1 << 5, edx: (1 << 11) | (1 << 20) | (1 << 26) | (1 << 29))),
+            // Leaf 7: FSGSBASE (EBX 0) and SMEP (EBX 7), the CR4 features this machine supports.
+            CPUIDLeaf(leaf: 7, subleaf: 0, registers: .init(eax: 0, ebx: (1 << 0) | (1 << 7), ecx: 0, edx: 0)),
+            // Physical/linear address widths: 36 (64 GiB, the default memory size) / 48.
+            CPUIDLeaf(leaf: 0x8000_0008, registers: .init(eax: 0x3024, ebx: 0, ecx: 0, edx: 0)),
         ]
     }
 

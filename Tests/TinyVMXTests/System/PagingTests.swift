@@ -167,9 +167,43 @@ import TinyVMX
         let m = Machine()
         #expect(m[.cr3] == m.barePageTables)
         #expect(m.barePageTables == 4 << 30)
-        // PML4[0] → PDPT, PDPT[3] → the PD of the fourth GiB, whose last entry maps 4 GiB − 2 MiB.
+        // PML4[0] → PDPT, whose four 1 GiB pages map the low 4 GiB.
         try m.load(bytes: [0xF4])
         #expect(try m.readMemory(at: 0xFFFF_F000, count: 1) == [0])
         #expect(throws: MachineError.self) { try m.readMemory(at: 4 << 30, count: 1) }
+    }
+
+    @Test func repMovsFaultingMidwayResumesAfterTheHandlerMapsThePage() throws {
+        // REP MOVSB copies 0x30 bytes ending 0x10 bytes into a not-present page. The #PF arrives with the
+        // iterations before it done: RCX/RSI/RDI count the bytes copied so far and RIP is on the MOVSB. The
+        // handler maps the page (PTE + INVLPG) and IRETQs; the copy completes.
+        let h = try SystemHarness(code: """
+            cld
+            copy: rep movsb
+            hlt
+            pf:  mov %rcx, %r8              # RCX/RSI/RDI as the handler sees them
+                 mov %rsi, %r9
+                 mov %rdi, %r10
+                 mov %cr2, %r11
+                 mov %rax, (%rdx)           # PTE: map the page
+                 invlpg (%r11)
+                 add $8, %rsp               # error code
+                 iretq
+            """)
+        let destination = Self.data + 0x1000 - 0x20
+        try h.setPTE(Self.data + 0x1000, 0)
+        try h.setGate(14, handler: h.symbol("pf"))
+        try h.machine.writeMemory((0..<0x30).map { UInt8($0 + 1) }, at: 0x3000)
+        h.machine[.rsi] = 0x3000
+        h.machine[.rdi] = destination
+        h.machine[.rcx] = 0x30
+        h.machine[.rdx] = h.pteAddress(Self.data + 0x1000)
+        h.machine[.rax] = (Self.data + 0x1000) | 3
+        let result = h.run()
+        #expect(result.stop == .halt)
+        #expect(h.machine[.r8] == 0x10 && h.machine[.r9] == 0x3020 && h.machine[.r10] == Self.data + 0x1000)
+        #expect(h.machine[.r11] == Self.data + 0x1000)
+        #expect(h.machine[.rcx] == 0)
+        #expect(try h.machine.readMemory(at: destination, count: 0x30) == (0..<0x30).map { UInt8($0 + 1) })
     }
 }
