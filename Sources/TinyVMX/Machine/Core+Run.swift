@@ -111,10 +111,22 @@ extension Core {
                 sub = min(sub, fuelUsed &+ (next.count &- instructionCount))
             }
             let shadowed = instructionCount < events.interruptShadowEnd && !events.pendingInterrupts.isEmpty
-            if !events.ripTriggers.isEmpty || shadowed { sub = min(sub, fuelUsed &+ 1) }
+            // TF at the start of an instruction: a single-step #DB trap follows it (each REP iteration too).
+            let singleStep = rflags & RFLAGS.tf != 0
+            if !events.ripTriggers.isEmpty || shadowed || singleStep { sub = min(sub, fuelUsed &+ 1) }
             checkEvents = false
+            let fuelBefore = fuelUsed
+            let deliveriesBefore = statistics.exceptionsDelivered
             switch runBlocks(fuelLimit: sub) {
-            case .budget, .events: continue
+            case .budget, .events:
+                // No trap if the step delivered an event (delivery clears TF) or nothing completed.
+                if singleStep && fuelUsed > fuelBefore && statistics.exceptionsDelivered == deliveriesBefore
+                    && !events.halted
+                {
+                    let trap = Fault(vector: 1, errorCode: nil, isTrap: true)
+                    if let stop = deliverException(trap, returnRIP: rip, instructionAddress: rip) { return stop }
+                }
+                continue
             case let stop: return stop
             }
         }

@@ -164,7 +164,7 @@ extension Core {
             if size == 2 { writable &= 0xFFFF }
             let new = ((old & ~writable) | (v & writable)) & ~(RFLAGS.vif | RFLAGS.vip) | RFLAGS.reserved1
             rflags = new
-            if new & ~old & RFLAGS.if != 0 { openEventWindow() }
+            if new & ~old & RFLAGS.if != 0 || (new ^ old) & RFLAGS.tf != 0 { openEventWindow() }  // IF on, or TF changed
         }
     }
 }

@@ -78,6 +78,6 @@ extension Core {
         state.pointee.ss = newSS
         setCodeSegment(newCS)
         rip = newRIP
-        if newFlags & ~flags & RFLAGS.if != 0 || newCPL != oldCPL { openEventWindow() }
+        if newFlags & ~flags & RFLAGS.if != 0 || newFlags & RFLAGS.tf != 0 || newCPL != oldCPL { openEventWindow() }
     }
 }

@@ -161,4 +161,20 @@ import TinyVMX
         t.load(code)
         #expect(t.run().stop == .tripleFault)
     }
+
+    @Test func trapFlagRaisesASingleStepDebugTrapAfterTheNextInstruction() throws {
+        // POPF sets TF: the instruction after POPF runs, then #DB (a trap: RIP after it). The handler's
+        // frame has TF set in RFLAGS; delivery cleared it for the handler.
+        let h = try SystemHarness(code: "pushq $0x102\npopf\nfirst: mov $1, %rax\nsecond: mov $2, %rax\nhlt")
+        let result = h.run()
+        #expect(h.stoppedIn(1, result))
+        #expect(h.machine[.rax] == 1)
+        #expect(try h.frame(3) == [h.symbol("second"), 0x08, 0x102])
+        // In the bare profile (no IDT) the trap stops the run with vector 1.
+        let m = Machine()
+        try m.load(bytes: [0x68, 0x02, 0x01, 0, 0, 0x9D, 0x90, 0x90])  // push 0x102; popf; nop; nop
+        let bare = m.run()
+        #expect(bare.stop == .exception(vector: 1, errorCode: nil))
+        #expect(bare.rip == 0x40_0007)
+    }
 }
