@@ -167,6 +167,11 @@ extension Core {
     /// Invalidates every cached translation (`keepGlobal`: except global ones, as MOV to CR3 does with
     /// CR4.PGE set).
     func flushTLB(keepGlobal: Bool = false) {
+        guard keepGlobal else {
+            tlbReadTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
+            tlbWriteTag.initialize(repeating: Self.invalidTag, count: Self.tlbSize)
+            return
+        }
         for i in 0..<Self.tlbSize {
             if !keepGlobal || !tlbReadFlags[i].isGlobal { tlbReadTag[i] = Self.invalidTag }
             if !keepGlobal || !tlbWriteFlags[i].isGlobal { tlbWriteTag[i] = Self.invalidTag }
