@@ -76,47 +76,15 @@ public struct RunCommand: ParsableCommand {
         print(json ? report.json.rendered : report.text, to: &output)
     }
 
-    /// Arms the NMI and interrupt injections the options ask for.
+    /// Arms the NMI and interrupt injections the options ask for (syntax shared with corpus directives).
     func scheduleEvents(on machine: Machine, symbols: [String: UInt64]) throws {
-        for n in nmiAtInstruction {
-            guard n >= 1 else { throw ValidationError("--nmi-at-instruction counts from 1, got \(n)") }
-            machine.scheduleNMI(beforeInstruction: n)
+        do {
+            let injections = try nmiAtInstruction.map { EventInjection.nmiBeforeInstruction($0) }
+                + nmiAtRip.map(EventInjection.nmi(atRIP:)) + interruptAtInstruction.map(EventInjection.interrupt)
+            for injection in injections { try injection.schedule(on: machine, symbols: symbols) }
+        } catch {
+            throw ValidationError("--\(error)")
         }
-        for text in nmiAtRip {
-            let (address, occurrence) = try Self.parseRIPTrigger(text, symbols: symbols)
-            machine.scheduleNMI(atRIP: address, occurrence: occurrence)
-        }
-        for text in interruptAtInstruction {
-            let parts = text.split(separator: ":").map(String.init)
-            guard parts.count == 2, let n = UInt64(parts[0]), n >= 1, let vector = UInt8(parts[1]) ?? (try? Self.parseNumber(parts[1])).flatMap({ UInt8(exactly: $0) }) else {
-                throw ValidationError("--interrupt-at-instruction takes N:VECTOR (N from 1, VECTOR 0-255), got \"\(text)\"")
-            }
-            machine.scheduleInterrupt(vector: vector, beforeInstruction: n)
-        }
-    }
-
-    /// Parses `ADDRESS[:OCCURRENCE]`, ADDRESS a number or a symbol of the program.
-    static func parseRIPTrigger(_ text: String, symbols: [String: UInt64]) throws -> (UInt64, Int) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty else {
-            throw ValidationError("--nmi-at-rip takes ADDRESS[:OCCURRENCE], got \"\(text)\"")
-        }
-        let address: UInt64
-        if let symbol = symbols[parts[0]] {
-            address = symbol
-        } else if let number = try? parseNumber(parts[0]) {
-            address = number
-        } else {
-            throw ValidationError("--nmi-at-rip: \"\(parts[0])\" is neither a number nor a symbol of the program")
-        }
-        var occurrence = 1
-        if parts.count == 2 {
-            guard let o = Int(parts[1]), o >= 1 else {
-                throw ValidationError("--nmi-at-rip: occurrence must be a number from 1, got \"\(parts[1])\"")
-            }
-            occurrence = o
-        }
-        return (address, occurrence)
     }
 
     func loadImage() throws -> ProgramImage {

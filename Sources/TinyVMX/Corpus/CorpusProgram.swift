@@ -15,12 +15,15 @@ public struct CorpusProgram: Sendable {
     public var maxInstructions: UInt64
     /// Expected values by key: `stop`, `vector`, `errorCode`, `instructions`, or a register name.
     public var expectations: [(key: String, value: String)]
-    /// `# nmi-at-instruction: N…`: NMIs injected before these instructions (counting from 1).
-    public var nmiAtInstruction: [UInt64] = []
-    /// `# nmi-at-rip: SYMBOL|ADDRESS[:OCCURRENCE]…`: NMIs injected when RIP reaches these.
-    public var nmiAtRIP: [(target: String, occurrence: Int)] = []
-    /// `# interrupt-at-instruction: N:VECTOR…`: external interrupts injected before these instructions.
-    public var interruptAtInstruction: [(instruction: UInt64, vector: UInt8)] = []
+    /// `# nmi-at-instruction: N…`, `# nmi-at-rip: SYMBOL|ADDRESS[:OCCURRENCE]…` and
+    /// `# interrupt-at-instruction: N:VECTOR…`, in the CLI options' syntax.
+    public var injections: [EventInjection] = []
+
+    private static let injectionDirectives: [(key: String, parse: @Sendable (String) throws -> EventInjection)] = [
+        ("nmi-at-instruction:", { try EventInjection.nmi(beforeInstruction: $0) }),
+        ("nmi-at-rip:", { try EventInjection.nmi(atRIP: $0) }),
+        ("interrupt-at-instruction:", { try EventInjection.interrupt($0) }),
+    ]
 
     /// Reads the expectation comments of a source file.
     /// - Throws: `CorpusError` naming the file and line for anything malformed.
@@ -48,29 +51,12 @@ public struct CorpusProgram: Sendable {
                     }
                     setup.append((reg, v))
                 }
-            } else if let rest = Self.value(of: "nmi-at-instruction:", in: line) {
-                for item in rest.split(separator: " ") {
-                    guard let count = Self.number(String(item)), count >= 1 else {
+            } else if let (key, parse) = Self.injectionDirectives.first(where: { line.hasPrefix($0.key) }) {
+                for item in Self.value(of: key, in: line)!.split(separator: " ") {
+                    guard let injection = try? parse(String(item)) else {
                         throw CorpusError.malformed(path: path, line: n + 1, text: String(raw))
                     }
-                    nmiAtInstruction.append(count)
-                }
-            } else if let rest = Self.value(of: "nmi-at-rip:", in: line) {
-                for item in rest.split(separator: " ") {
-                    let parts = item.split(separator: ":").map(String.init)
-                    let occurrence = parts.count == 2 ? Int(parts[1]) : 1
-                    guard (1...2).contains(parts.count), let occurrence, occurrence >= 1 else {
-                        throw CorpusError.malformed(path: path, line: n + 1, text: String(raw))
-                    }
-                    nmiAtRIP.append((parts[0], occurrence))
-                }
-            } else if let rest = Self.value(of: "interrupt-at-instruction:", in: line) {
-                for item in rest.split(separator: " ") {
-                    let parts = item.split(separator: ":").map(String.init)
-                    guard parts.count == 2, let i = Self.number(parts[0]), i >= 1,
-                        let v = Self.number(parts[1]), v < 256
-                    else { throw CorpusError.malformed(path: path, line: n + 1, text: String(raw)) }
-                    interruptAtInstruction.append((i, UInt8(v)))
+                    injections.append(injection)
                 }
             } else if let rest = Self.value(of: "max-instructions:", in: line) {
                 guard let v = Self.number(rest) else { throw CorpusError.malformed(path: path, line: n + 1, text: String(raw)) }
@@ -109,14 +95,11 @@ public struct CorpusProgram: Sendable {
         let machine = Machine(configuration: configuration)
         machine.load(image)
         for (reg, v) in setup { machine[reg] = v }
-        for n in nmiAtInstruction { machine.scheduleNMI(beforeInstruction: n) }
-        for (target, occurrence) in nmiAtRIP {
-            guard let address = image.symbols[target] ?? Self.number(target) else {
-                throw CorpusError.unknownSymbol(path: path, symbol: target)
+        for injection in injections {
+            do { try injection.schedule(on: machine, symbols: image.symbols) } catch {
+                throw CorpusError.badInjection(path: path, message: error.description)
             }
-            machine.scheduleNMI(atRIP: address, occurrence: occurrence)
         }
-        for (n, vector) in interruptAtInstruction { machine.scheduleInterrupt(vector: vector, beforeInstruction: n) }
         let result = machine.run(maxInstructions: maxInstructions)
         let stats = machine.statistics
         let counters: [String: UInt64] = [
@@ -152,12 +135,12 @@ public struct CorpusProgram: Sendable {
 /// A corpus file whose expectation comments cannot be read.
 public enum CorpusError: Error, CustomStringConvertible {
     case malformed(path: String, line: Int, text: String)
-    case unknownSymbol(path: String, symbol: String)
+    case badInjection(path: String, message: String)
 
     public var description: String {
         switch self {
         case .malformed(let path, let line, let text): return "\(path):\(line): cannot read expectation \"\(text)\""
-        case .unknownSymbol(let path, let symbol): return "\(path): nmi-at-rip names \"\(symbol)\", not a symbol or number"
+        case .badInjection(let path, let message): return "\(path): \(message)"
         }
     }
 }

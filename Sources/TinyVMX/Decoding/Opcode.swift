@@ -74,7 +74,8 @@ extension Opcode {
         }
     }
 
-    /// The system instructions added for kernels (interrupts, control registers, MSRs, descriptor tables).
+    /// The system instructions added for kernels (interrupts, control registers, MSRs, descriptor tables):
+    /// the cases declared from `cli` to `verw`, which must stay contiguous in the enum.
     var isSystem: Bool { rawValue >= Opcode.cli.rawValue && rawValue <= Opcode.verw.rawValue }
 
     /// Whether the `lock` prefix is architecturally allowed (with a memory destination).

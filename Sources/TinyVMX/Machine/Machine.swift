@@ -3,7 +3,8 @@ import CTinyVMXNative
 /// An x86-64 machine that runs real machine code: create it, load a program, run it with a budget, inspect it.
 ///
 /// A new machine is in the *bare profile*: 64-bit mode, CPL 0, CR0 `0x80050033`, CR4 with PAE, EFER
-/// LME|LMA|NXE|SCE, the low 4 GiB identity-mapped, RSP at `Machine.defaultStackTop`, IDTR limit 0 (so an
+/// LME|LMA|NXE|SCE, the low 4 GiB identity-mapped by page tables at `barePageTables`, RSP at
+/// `Machine.defaultStackTop`, no IDT until the program executes LIDT (so an
 /// exception stops the run instead of being delivered).
 ///
 /// ```swift

@@ -3,7 +3,8 @@ extension Machine {
     public struct Configuration: Sendable {
         /// Physical address space in bytes; pages are allocated on first touch, so size costs nothing.
         public var physicalMemorySize: UInt64 = 64 << 30
-        /// Linear addresses below this are identity-mapped in the bare profile (the low 4 GiB).
+        /// Linear addresses below this are identity-mapped by the bare profile's page tables (the low 4 GiB),
+        /// which are placed in physical memory right above it (see `BarePageTables`).
         public var identityMapLimit: UInt64 = 4 << 30
         /// CPUID answers by (leaf, subleaf); a leaf not listed returns all zeros. Subleaf `nil` matches any.
         public var cpuidLeaves: [CPUIDLeaf] = CPUIDLeaf.defaults

@@ -1,7 +1,7 @@
 import CTinyVMXNative
 
 /// The machine's model-specific registers: the architectural ones alias register-file fields, the rest live
-/// in a table the embedder fills (RDMSR/WRMSR of issue #3 read and write through here; an MSR that is in
+/// in a table the embedder fills (RDMSR/WRMSR go through `Core+MSR`, which adds the checks; an MSR that is in
 /// neither is absent, which RDMSR/WRMSR turn into #GP(0)).
 struct ModelSpecificRegisters {
     static let efer: UInt32 = 0xC000_0080

@@ -2,7 +2,7 @@
 public enum StopReason: Sendable, Equatable {
     /// HLT executed (RIP is after it).
     case halt
-    /// An exception was raised and could not be delivered (the bare profile has IDTR limit 0): `vector`,
+    /// An exception was raised and could not be delivered (the bare profile has no IDT until LIDT): `vector`,
     /// the error code if the vector has one. For #PF, CR2 already holds the faulting address.
     case exception(vector: UInt8, errorCode: UInt32?)
     /// The instruction budget ran out before the next instruction (RIP is on it).

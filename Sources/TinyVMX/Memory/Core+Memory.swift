@@ -1,4 +1,4 @@
-/// Linear-address access: translation (the one seam paging plugs into), the software TLB and sized loads/stores.
+/// Linear-address access: the software TLB in front of the page walk (`Core+Paging`), sized loads/stores and fetch.
 extension Core {
     /// What an access is for; decides the #PF error code bits and which TLB is filled.
     enum Access: UInt8 {

@@ -35,11 +35,11 @@ extension Core {
         var pageBits: UInt64 = 12
     }
 
-    /// Translates a linear address for an access by the current CPL (`supervisor` forces a supervisor-mode
-    /// access, as for the implicit accesses of event delivery and descriptor-table reads).
+    /// Translates a linear address for an access by the current CPL (delivery's implicit supervisor
+    /// accesses call `walk` with `user: false`).
     /// - Throws: #GP(0) for a non-canonical address, #PF with the exact error code otherwise.
-    func translate(_ linear: UInt64, _ access: Access, supervisor: Bool = false) throws(ExecutionEvent) -> UInt64 {
-        try walk(linear, access, user: !supervisor && cpl == 3, update: true).physical
+    func translate(_ linear: UInt64, _ access: Access) throws(ExecutionEvent) -> UInt64 {
+        try walk(linear, access, user: cpl == 3, update: true).physical
     }
 
     /// The physical address `linear` maps to, without permission checks or accessed/dirty updates (for
@@ -71,6 +71,7 @@ extension Core {
         if !nxe { reservedAlways |= PTE.executeDisable }
 
         var table = s.cr3 & addressMask
+        // Physical addresses of the entries used, PML4E first (a tuple: no allocation on a TLB miss).
         var entryAddresses: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var writable = true, userOK = true, executeDisable = false
         var level = 4
@@ -122,10 +123,17 @@ extension Core {
 
         if update {
             // Accessed on every entry used (from the top), dirty on the leaf for a write.
-            let used = [entryAddresses.0, entryAddresses.1, entryAddresses.2, entryAddresses.3].prefix(5 - level)
-            for (i, address) in used.enumerated() {
+            let used = 5 - level
+            for i in 0..<used {
+                let address: UInt64
+                switch i {
+                case 0: address = entryAddresses.0
+                case 1: address = entryAddresses.1
+                case 2: address = entryAddresses.2
+                default: address = entryAddresses.3
+                }
                 var bits = PTE.accessed
-                if i == used.count - 1 && access == .write { bits |= PTE.dirty }
+                if i == used - 1 && access == .write { bits |= PTE.dirty }
                 let entry = physicalRead64(address)
                 if entry & bits != bits { physicalWrite64(address, entry | bits) }
             }

@@ -52,9 +52,6 @@ final class PhysicalMemory {
     /// The physical-address width (MAXPHYADDR): log2 of `size`.
     var addressBits: Int { size.trailingZeroBitCount }
 
-    /// Whether `address` lies inside the physical address space.
-    @inline(__always)
-    func contains(_ address: UInt64) -> Bool { address < size }
 
     /// The host memory backing physical page `pfn`, allocating a zeroed page on first touch.
     /// - Precondition: `pfn` is inside the address space.

@@ -36,11 +36,8 @@ import TinyVMX
         // on the RSP0 stack with the user SS:RSP in the frame.
         for dpl: UInt64 in [0, 3] {
             let u = try SystemHarness(code: "int $0x80\nafter: hlt")
-            try u.makeUser(0x40_0000)
-            try u.makeUser(SystemHarness.stack - 4096)
             try u.setGate(0x80, handler: u.stub(0x80), dpl: dpl)
-            u.machine[.cs] = UInt64(SystemHarness.userCode)
-            u.machine[.ss] = UInt64(SystemHarness.userData)
+            try u.enterUserMode()
             let result = u.run()
             if dpl == 0 {
                 #expect(u.stoppedIn(13, result))
@@ -132,10 +129,7 @@ import TinyVMX
         ]
         for text in instructions {
             let h = try SystemHarness(code: text)
-            try h.makeUser(0x40_0000)
-            try h.makeUser(SystemHarness.stack - 4096)
-            h.machine[.cs] = UInt64(SystemHarness.userCode)
-            h.machine[.ss] = UInt64(SystemHarness.userData)
+            try h.enterUserMode()
             let result = h.run()
             #expect(h.stoppedIn(13, result), "\(text)")
             #expect(try h.frame(2) == [0, 0x40_0000], "\(text)")
@@ -144,8 +138,7 @@ import TinyVMX
 
     @Test func userFetchFromASupervisorPageFaults() throws {
         let h = try SystemHarness(code: "nop")
-        h.machine[.cs] = UInt64(SystemHarness.userCode)
-        h.machine[.ss] = UInt64(SystemHarness.userData)
+        try h.enterUserMode(userPages: false)
         #expect(h.stoppedIn(14, h.run()))
         #expect(try h.frame(2) == [0x15, 0x40_0000])  // P | U | I/D
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TinyVMX
 
@@ -140,5 +141,46 @@ import TinyVMX
         #expect(h.machine.run(maxInstructions: 1).stop == .instructionLimit)
         #expect(h.stoppedIn(2, h.run()))
         #expect(try h.frame(1) == [h.symbol("third")])
+    }
+
+    @Test func injectionSyntaxIsParsedOnceForCLIAndCorpus() throws {
+        #expect(try EventInjection.nmi(beforeInstruction: "0x10") == .nmiBeforeInstruction(16))
+        #expect(try EventInjection.nmi(atRIP: "body:3") == .nmiAtRIP(target: "body", occurrence: 3))
+        #expect(try EventInjection.nmi(atRIP: "0x400000") == .nmiAtRIP(target: "0x400000", occurrence: 1))
+        #expect(try EventInjection.interrupt("5:0x30") == .interruptBeforeInstruction(5, vector: 0x30))
+        // Bad input names the option and the text.
+        #expect(throws: EventInjectionError("nmi-at-instruction: \"0\" is not an instruction number (counting from 1)")) {
+            try EventInjection.nmi(beforeInstruction: "0")
+        }
+        #expect(throws: EventInjectionError("nmi-at-rip: occurrence must be a number from 1, got \"0\"")) {
+            try EventInjection.nmi(atRIP: "body:0")
+        }
+        #expect(throws: EventInjectionError.self) { try EventInjection.nmi(atRIP: ":2") }
+        #expect(throws: EventInjectionError.self) { try EventInjection.interrupt("3:256") }
+        #expect(throws: EventInjectionError.self) { try EventInjection.interrupt("0:3") }
+        let machine = Machine()
+        #expect(throws: EventInjectionError("nmi-at-rip: \"nowhere\" is neither a number nor a symbol of the program")) {
+            try EventInjection.nmiAtRIP(target: "nowhere", occurrence: 1).schedule(on: machine, symbols: [:])
+        }
+    }
+
+    @Test func corpusDirectivesUseTheSameSyntaxAndRejectBadOnes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyvmx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("good.S").path
+        try "# nmi-at-instruction: 2 3\n# nmi-at-rip: _start:2\n# interrupt-at-instruction: 4:0x30\n# expect: stop=halt\n.globl _start\n_start: hlt\n"
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        let program = try CorpusProgram(path: good)
+        #expect(program.injections == [
+            .nmiBeforeInstruction(2), .nmiBeforeInstruction(3), .nmiAtRIP(target: "_start", occurrence: 2),
+            .interruptBeforeInstruction(4, vector: 0x30),
+        ])
+        let bad = directory.appendingPathComponent("bad.S").path
+        try "# nmi-at-rip: _start:x\n# expect: stop=halt\n_start: hlt\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: CorpusError.self) { try CorpusProgram(path: bad) }
+        let unknown = directory.appendingPathComponent("unknown.S").path
+        try "# nmi-at-rip: nowhere\n# expect: stop=halt\n.globl _start\n_start: hlt\n".write(toFile: unknown, atomically: true, encoding: .utf8)
+        #expect(throws: CorpusError.self) { try CorpusProgram(path: unknown).check() }
     }
 }

@@ -10,14 +10,7 @@ import TinyVMX
     func pageFault(_ code: String, pteFlags: UInt64, user: Bool = false) throws -> (error: UInt64, cr2: UInt64, frameRIP: UInt64)? {
         let h = try SystemHarness(code: code)
         try h.setPTE(Self.data, Self.data | pteFlags)
-        if user {
-            for page in stride(from: h.image.segments[0].address, to: h.image.segments.last!.endAddress, by: 4096) {
-                try h.makeUser(page & ~0xFFF)
-            }
-            try h.makeUser(SystemHarness.stack - 4096)
-            h.machine[.cs] = UInt64(SystemHarness.userCode)
-            h.machine[.ss] = UInt64(SystemHarness.userData)
-        }
+        if user { try h.enterUserMode() }
         h.machine[.rbx] = Self.data + 0x10
         let result = h.run()
         guard h.stoppedIn(14, result) else { return nil }

@@ -157,11 +157,8 @@ import TinyVMX
     @Test func popfAtCPL3CannotChangeIFOrIOPL() throws {
         // User code pushes RFLAGS with IF and IOPL set, POPFs, and reads back: unchanged IF (0) and IOPL (0).
         let h = try SystemHarness(code: "pushq $0x3202\npopf\npushf\npop %rax\nint3")
-        try h.makeUser(0x40_0000)
-        try h.makeUser(SystemHarness.stack - 4096)
         try h.setGate(3, handler: h.stub(3), dpl: 3)
-        h.machine[.cs] = UInt64(SystemHarness.userCode)
-        h.machine[.ss] = UInt64(SystemHarness.userData)
+        try h.enterUserMode()
         #expect(h.stoppedIn(3, h.run()))
         #expect(h.machine[.rax] & 0x3200 == 0)
     }

@@ -101,6 +101,19 @@ final class SystemHarness {
     /// Makes a page user-accessible (its PTE; upper levels are already US).
     func makeUser(_ linear: UInt64) throws { try setPTE(linear, try pte(linear) | Self.user) }
 
+    /// Starts the program at CPL 3 (CS 0x23, SS 0x1b). With `userPages`, the program's pages and the
+    /// stack's top page become user-accessible first.
+    func enterUserMode(userPages: Bool = true) throws {
+        if userPages {
+            for page in stride(from: image.segments[0].address & ~0xFFF, to: image.segments.last!.endAddress, by: 4096) {
+                try makeUser(page)
+            }
+            try makeUser(Self.stack - 4096)
+        }
+        machine[.cs] = UInt64(Self.userCode)
+        machine[.ss] = UInt64(Self.userData)
+    }
+
     /// Reads `count` quadwords at RSP (the frame a handler sees: [error code] RIP CS RFLAGS RSP SS).
     func frame(_ count: Int) throws -> [UInt64] {
         try (0..<count).map { try machine.read64(at: machine[.rsp] + UInt64(8 * $0)) }
