@@ -13,12 +13,7 @@ test_main:
         ud2
 
 df_hook:
-        mov TF_VECTOR(%rdi), %r8
-        mov TF_ERROR(%rdi), %r9
-        mov fault_log + FL_COUNT, %r10
-        lea TF_RIP(%rdi), %r11
-        mov $df_stack_top - 40, %eax
-        sub %rax, %r11
+        DIE_HOOK_RECORD                     // R8-R11: vector, error, count, RIP slot (0 = top of IST2)
         mov oops_cr2, %r12
         and $-4096, %r12
         mov fault_log + FL_PF_COUNT, %r15

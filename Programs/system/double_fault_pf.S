@@ -17,12 +17,7 @@ test_main:
 
 // die_hook(frame): the frame is on the IST2 stack
 df_hook:
-        mov TF_VECTOR(%rdi), %r8
-        mov TF_ERROR(%rdi), %r9
-        mov fault_log + FL_COUNT, %r10
-        lea TF_RIP(%rdi), %r11
-        mov $df_stack_top - 40, %eax
-        sub %rax, %r11                      // 0: RIP slot at IST2 - 40
+        DIE_HOOK_RECORD                     // R8-R11: vector, error, count, RIP slot (0 = top of IST2)
         mov oops_cr2, %r12                  // the live CR2 the oops dump read
         and $-4096, %r12
         mov oops_count, %r13

@@ -8,12 +8,7 @@
         .globl test_main
 test_main:
         movq $df_hook, die_hook
-        mov $ucode, %edi
-        mov $ucode_end, %esi
-        call map_user
-        mov $ustack, %edi
-        mov $ustack_top, %esi
-        call map_user
+        MAP_USER_CODE_AND_STACK
         mov $kstack_top - 4096, %edi        // RSP0's top page
         call unmap_page
         mov $ustart, %edi
@@ -23,12 +18,7 @@ test_main:
         ud2
 
 df_hook:
-        mov TF_VECTOR(%rdi), %r8
-        mov TF_ERROR(%rdi), %r9
-        mov fault_log + FL_COUNT, %r10
-        lea TF_RIP(%rdi), %r11
-        mov $df_stack_top - 40, %eax
-        sub %rax, %r11
+        DIE_HOOK_RECORD                     // R8-R11: vector, error, count, RIP slot (0 = top of IST2)
         mov oops_cr2, %rax
         and $-4096, %rax
         mov $kstack_top - 4096, %ecx
@@ -37,15 +27,9 @@ df_hook:
         cli
         hlt
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov 0x1200000, %rax                 // #PF at CPL 3
         ud2
-        .balign 4096
-ucode_end:
+        USER_CODE_END
 
-        .bss
-        .balign 4096
-ustack: .skip 4096
-ustack_top:
+        USER_STACK

@@ -7,12 +7,7 @@
 #include "../host/runtime.S"
         .globl test_main
 test_main:
-        mov $ucode, %edi
-        mov $ucode_end, %esi
-        call map_user
-        mov $ustack, %edi
-        mov $ustack_top, %esi
-        call map_user
+        MAP_USER_CODE_AND_STACK
         mov $ustart, %edi
         mov $ustack_top, %esi
         xor %edx, %edx
@@ -30,19 +25,13 @@ test_main:
         ISEQ NLE(0, NLE_RSP), %rax, %r14
         ret
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov $0x99, %edi
         .globl unmi
 unmi:   nop
         mov $SYS_EXIT, %eax
         int $0x80
         ud2
-        .balign 4096
-ucode_end:
+        USER_CODE_END
 
-        .bss
-        .balign 4096
-ustack: .skip 4096
-ustack_top:
+        USER_STACK

@@ -29,9 +29,7 @@ test_main:
         mov demand_count, %r15
         ret
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov $0x1234abcd, %eax
 upush:  push %rax
         pop %rdi
@@ -39,5 +37,4 @@ upush:  push %rax
         mov $SYS_EXIT, %eax
         int $0x80
         ud2
-        .balign 4096
-ucode_end:
+        USER_CODE_END

@@ -12,12 +12,7 @@
 #include "../host/runtime.S"
         .globl test_main
 test_main:
-        mov $ucode, %edi
-        mov $ucode_end, %esi
-        call map_user
-        mov $ustack, %edi
-        mov $ustack_top, %esi
-        call map_user
+        MAP_USER_CODE_AND_STACK
         mov $0x1d00000, %edi                // user PTE under a supervisor PDE (PD entry 14)
         mov $0x300000000, %rsi
         mov $PTE_USER, %edx
@@ -58,9 +53,7 @@ test_main:
 kpage:  .quad 0x1111, 0x4b1d                // supervisor data
         .balign 4096
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov $0x600d, %r12
 1:      mov kpage, %rax                     // 0x5
 2:
@@ -80,10 +73,6 @@ ustart: mov $0x600d, %r12
         EXTABLE(7b, 8b)
         EXTABLE(kpage, uret)
 uret:   ret
-        .balign 4096
-ucode_end:
+        USER_CODE_END
 
-        .bss
-        .balign 4096
-ustack: .skip 4096
-ustack_top:
+        USER_STACK

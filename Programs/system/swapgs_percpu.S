@@ -24,12 +24,7 @@ test_main:
         swapgs                              // in the kernel, by hand
         mov %gs:0, %r12
         swapgs
-        mov $ucode, %edi
-        mov $ucode_end, %esi
-        call map_user
-        mov $ustack, %edi
-        mov $ustack_top, %esi
-        call map_user
+        MAP_USER_CODE_AND_STACK
         mov $ustart, %edi
         mov $ustack_top, %esi
         xor %edx, %edx
@@ -57,9 +52,7 @@ test_main:
         mov %rax, %cr4
         ret
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov %gs:0, %rbx
         mov $SYS_GETPCPU, %eax
         int $0x80
@@ -68,10 +61,6 @@ ustart: mov %gs:0, %rbx
         mov $SYS_EXIT, %eax
         int $0x80
         ud2
-        .balign 4096
-ucode_end:
+        USER_CODE_END
 
-        .bss
-        .balign 4096
-ustack: .skip 4096
-ustack_top:
+        USER_STACK

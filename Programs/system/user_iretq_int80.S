@@ -9,12 +9,7 @@
         .globl test_main
 test_main:
         movq $gp_hook, vector_handlers + 13 * 8
-        mov $ucode, %edi
-        mov $ucode_end, %esi
-        call map_user
-        mov $ustack, %edi
-        mov $ustack_top, %esi
-        call map_user
+        MAP_USER_CODE_AND_STACK
         mov $ustart, %edi
         mov $ustack_top, %esi
         mov $40, %edx
@@ -32,9 +27,7 @@ test_main:
         sub $kstack_top - 40, %rbx
         ret
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov $SYS_ADD, %eax                  // RDI = 40 from run_user
         mov $2, %esi
         int $0x80
@@ -46,8 +39,7 @@ uint81: int $0x81
         int $0x80
         ud2
         EXTABLE(uint81, 1b)
-        .balign 4096
-ucode_end:
+        USER_CODE_END
 
         .text
 // the SS saved in the #GP frame, via a vector-13 hook that then declines (extable does the rest)
@@ -59,7 +51,4 @@ gp_hook:
         .data
 saved_ss: .quad 0
 
-        .bss
-        .balign 4096
-ustack: .skip 4096
-ustack_top:
+        USER_STACK

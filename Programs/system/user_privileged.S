@@ -10,12 +10,7 @@
 #include "../host/runtime.S"
         .globl test_main
 test_main:
-        mov $ucode, %edi
-        mov $ucode_end, %esi
-        call map_user
-        mov $ustack, %edi
-        mov $ustack_top, %esi
-        call map_user
+        MAP_USER_CODE_AND_STACK
         mov $ustart, %edi
         mov $ustack_top, %esi
         xor %edx, %edx
@@ -50,9 +45,7 @@ test_main:
 upoints: .quad u1, u2, u3, u4, u5, u6, u7, u8, u9, u10, u11, u12, u13, u14, u15, u16, u17, u18
 gdtr_copy: .skip 16
 
-        .section .utext, "ax"
-        .balign 4096
-ucode:
+        USER_CODE_BEGIN
 ustart: mov $0x77, %eax
 u1:     mov %cr2, %rax
 1:
@@ -120,10 +113,6 @@ u18:    mov %rax, %cr2
 user_gdtr: .skip 16                         // user-writable (in the user page)
 user_idtr: .skip 16
 user_tr:   .quad 0
-        .balign 4096
-ucode_end:
+        USER_CODE_END
 
-        .bss
-        .balign 4096
-ustack: .skip 4096
-ustack_top:
+        USER_STACK

@@ -53,14 +53,7 @@ _start:
         xor %esi, %esi
         xor %edi, %edi
         xor %ebp, %ebp
-        xor %r8d, %r8d
-        xor %r9d, %r9d
-        xor %r10d, %r10d
-        xor %r11d, %r11d
-        xor %r12d, %r12d
-        xor %r13d, %r13d
-        xor %r14d, %r14d
-        xor %r15d, %r15d
+        ZERO_R8_TO_R15
         call test_main
         .globl rt_test_main_returned
 rt_test_main_returned:

@@ -180,3 +180,8 @@
         pop %rbx
         pop %rax
 .endm
+
+/* Clears R8-R15 (entry to test_main and to user mode start from zeroed registers). */
+#define ZERO_R8_TO_R15 \
+        xor %r8d, %r8d; xor %r9d, %r9d; xor %r10d, %r10d; xor %r11d, %r11d; \
+        xor %r12d, %r12d; xor %r13d, %r13d; xor %r14d, %r14d; xor %r15d, %r15d

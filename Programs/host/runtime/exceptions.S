@@ -91,6 +91,15 @@ exc_iretq:
         iretq
 
 /*
+ * DIE_HOOK_RECORD: the first lines of a die_hook(frame %rdi) for a #DF test: R8 = vector, R9 = error code,
+ * R10 = exceptions logged, R11 = the frame's RIP slot minus (df_stack_top - 40), i.e. 0 when the #DF frame
+ * sits at the top of the IST2 stack. Clobbers RAX.
+ */
+#define DIE_HOOK_RECORD \
+        mov TF_VECTOR(%rdi), %r8; mov TF_ERROR(%rdi), %r9; mov fault_log + FL_COUNT, %r10; \
+        lea TF_RIP(%rdi), %r11; mov $df_stack_top - 40, %eax; sub %rax, %r11
+
+/*
  * Unhandled exception (rbx = trap frame): oops dump, then die_hook(frame) if set, then halt with
  * RAX = vector, RBX = error code, RCX = RIP, RDX = CR2 (as read by oops), RSI = CS, RDI = RSP
  * from the CPU frame, RBP = 0xdead, R8-R15 = the interrupted context's values.

@@ -11,6 +11,18 @@ rt_oops_str:
         jmp 1b
 2:      ret
 
+/* oops_selector_value: write "SSSS:VVVVVVVVVVVVVVVV" (selector %rax, value %rdx) at the cursor %r15,
+   as __show_regs prints RIP and RSP. Clobbers what oops_hex clobbers and %rdx. */
+oops_selector_value:
+        push %rdx
+        mov $4, %ecx
+        call oops_hex
+        movb $':', (%r15)
+        inc %r15
+        pop %rax
+        mov $16, %ecx
+        jmp oops_hex
+
 /* oops_hex: write the low %ecx hex digits of %rax (lowercase) at the cursor %r15. */
         .globl oops_hex
 oops_hex:
@@ -75,23 +87,13 @@ oops:
         mov $.Ls_rip, %esi
         call rt_oops_str
         mov TF_CS(%rbx), %rax
-        mov $4, %ecx
-        call oops_hex
-        movb $':', (%r15)
-        inc %r15
-        mov TF_RIP(%rbx), %rax
-        mov $16, %ecx
-        call oops_hex
+        mov TF_RIP(%rbx), %rdx
+        call oops_selector_value
         mov $.Ls_rsp, %esi
         call rt_oops_str
         mov TF_SS(%rbx), %rax
-        mov $4, %ecx
-        call oops_hex
-        movb $':', (%r15)
-        inc %r15
-        mov TF_RSP(%rbx), %rax
-        mov $16, %ecx
-        call oops_hex
+        mov TF_RSP(%rbx), %rdx
+        call oops_selector_value
         mov $.Ls_eflags, %esi
         call rt_oops_str
         mov TF_RFLAGS(%rbx), %rax

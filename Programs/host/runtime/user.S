@@ -1,6 +1,17 @@
 /* ---------------------------------------------------------------- user mode */
 
 /*
+ * The user half of a test program: USER_CODE_BEGIN ... USER_CODE_END bracket its CPL-3 code (page-aligned
+ * symbols ucode / ucode_end, so map_user covers exactly it), USER_STACK reserves one page (ustack /
+ * ustack_top), and MAP_USER_CODE_AND_STACK makes both user-accessible. Then: run_user(ustart, ustack_top, arg).
+ */
+#define USER_CODE_BEGIN .section .utext, "ax"; .balign 4096; ucode:
+#define USER_CODE_END   .balign 4096; ucode_end:
+#define USER_STACK      .bss; .balign 4096; ustack: .skip 4096; ustack_top:
+#define MAP_USER_CODE_AND_STACK \
+        mov $ucode, %edi; mov $ucode_end, %esi; call map_user; mov $ustack, %edi; mov $ustack_top, %esi; call map_user
+
+/*
  * run_user(rip %rdi, rsp %rsi, arg %rdx): IRETQ to CPL 3 (CS 0x23, SS 0x1b, RFLAGS 0x2) with
  * RDI = arg and the user GS base swapped in. Returns when user code executes SYS_EXIT:
  * RAX = user RDI, RDX = user RSI at that int $0x80. Callee-saved registers are preserved.
@@ -26,14 +37,7 @@ run_user:
         xor %edx, %edx
         xor %esi, %esi
         xor %ebp, %ebp
-        xor %r8d, %r8d
-        xor %r9d, %r9d
-        xor %r10d, %r10d
-        xor %r11d, %r11d
-        xor %r12d, %r12d
-        xor %r13d, %r13d
-        xor %r14d, %r14d
-        xor %r15d, %r15d
+        ZERO_R8_TO_R15
         swapgs
         iretq
 
