@@ -257,8 +257,13 @@ extension Core {
             if !p.pointee.setsRIP { rip = p.pointee.nextAddress }
             instructionCount &+= UInt64(done)
             fuelUsed &+= UInt64(done)
-            previous = codeWasModified ? -1 : current
-            if checkEvents { return .events }
+            if codeWasModified {
+                previous = -1
+                // `openEventWindow` sets both flags, so the common path pays one test per block, not two.
+                if checkEvents { return .events }
+            } else {
+                previous = current
+            }
         }
     }
 

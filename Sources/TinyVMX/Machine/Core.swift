@@ -39,7 +39,8 @@ final class Core {
     /// Pending, blocked and scheduled events (NMI, external interrupts) and the halt state.
     var events = InterruptState()
     /// Set by an instruction that may have opened an event window (STI, POPF, IRETQ, MOV to CR8, a CPL or
-    /// mode change): the run loop returns to its event check after it.
+    /// mode change), always through `openEventWindow`, which also sets `codeWasModified` to end the block:
+    /// the run loop returns to its event check after it.
     var checkEvents = false
     /// The last (instruction count, RIP) boundary RIP triggers were checked at.
     var lastTriggerBoundary: (UInt64, UInt64) = (.max, .max)

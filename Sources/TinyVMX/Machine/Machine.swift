@@ -204,9 +204,12 @@ public final class Machine {
             case .tr: s.pointee.tr = UInt16(truncatingIfNeeded: newValue)
             case .gdtrBase: s.pointee.gdtr_base = newValue
             case .gdtrLimit: s.pointee.gdtr_limit = UInt32(truncatingIfNeeded: newValue)
-            case .idtrBase, .idtrLimit:
-                if register == .idtrBase { s.pointee.idtr_base = newValue } else { s.pointee.idtr_limit = UInt32(truncatingIfNeeded: newValue) }
+            case .idtrBase:
+                s.pointee.idtr_base = newValue
                 core.events.exceptionsStopRun = false  // an embedder-loaded IDT is used like one from LIDT
+            case .idtrLimit:
+                s.pointee.idtr_limit = UInt32(truncatingIfNeeded: newValue)
+                core.events.exceptionsStopRun = false
             case .trBase: s.pointee.tr_base = newValue
             case .trLimit: s.pointee.tr_limit = UInt32(truncatingIfNeeded: newValue)
             case .dr7: s.pointee.dr7 = newValue

@@ -24,9 +24,9 @@ struct ModelSpecificRegisters {
         static let writable: UInt64 = sce | lme | lma | nxe
     }
 
-    /// Speculation-control MSRs the CR2 lab's routines touch: present with these reset values (writes are
-    /// accepted and, for the command MSRs, read back as zero).
-    static let speculationDefaults: [UInt32: UInt64] = [specCtrl: 0, predCmd: 0, flushCmd: 0, mcuOptCtrl: 0]
+    /// SPEC_CTRL and MCU_OPT_CTRL, which the CR2 lab's routines touch: present, read/write, reset value 0.
+    /// PRED_CMD and FLUSH_CMD are write-only commands handled by `Core+MSR` (RDMSR of them raises #GP).
+    static let speculationDefaults: [UInt32: UInt64] = [specCtrl: 0, mcuOptCtrl: 0]
 
     /// MSRs other than the architectural ones above, by index.
     var table: [UInt32: UInt64]

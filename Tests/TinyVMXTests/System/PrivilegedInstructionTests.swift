@@ -68,6 +68,26 @@ import TinyVMX
         #expect(unknown == 13)
         let (writeOnly, _) = try raisedVector("mov $0x49, %ecx\nrdmsr")  // PRED_CMD is write-only
         #expect(writeOnly == 13)
+        // PRED_CMD / FLUSH_CMD take bit 0 only; MCU_OPT_CTRL reads back what was written.
+        let (commands, c) = try raisedVector("""
+            mov $0x49, %ecx
+            mov $1, %eax
+            xor %edx, %edx
+            wrmsr
+            mov $0x10b, %ecx
+            wrmsr
+            mov $0x123, %ecx
+            mov $5, %eax
+            wrmsr
+            xor %eax, %eax
+            rdmsr
+            mov %rax, %r8
+            mov $0x49, %ecx
+            mov $2, %eax
+            wrmsr
+            """)
+        #expect(commands == 13)
+        #expect(c.machine[.r8] == 5)
         let (efer, _) = try raisedVector("mov $0xc0000080, %ecx\nmov $0xd01, %eax\nor $0x10000, %eax\nxor %edx,%edx\nwrmsr")
         #expect(efer == 13)  // a reserved EFER bit
     }
