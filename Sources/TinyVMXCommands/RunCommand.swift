@@ -49,6 +49,9 @@ public struct RunCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     public var json = false
 
+    @Flag(help: "Also dump every non-zero field of the current VMCS by name (JSON: a \"vmcs\" object).")
+    public var vmcs = false
+
     public init() {}
 
     public func run() throws {
@@ -73,7 +76,14 @@ public struct RunCommand: ParsableCommand {
             result = machine.run(maxInstructions: maxInstructions)
         }
         let report = RunReport(machine: machine, result: result)
-        print(json ? report.json.rendered : report.text, to: &output)
+        if json {
+            var object = report.json
+            if vmcs, case .object(let fields) = object { object = .object(fields + [("vmcs", report.vmcsJSON)]) }
+            print(object.rendered, to: &output)
+        } else {
+            print(report.text, to: &output)
+            if vmcs { print((["current VMCS:"] + report.vmcsLines).joined(separator: "\n"), to: &output) }
+        }
     }
 
     /// Arms the NMI and interrupt injections the options ask for (syntax shared with corpus directives).

@@ -1,3 +1,4 @@
+import Foundation
 import TinyVMX
 
 /// The end-of-run report of `tinyvmx run`, as text or as the JSON contract other tools rely on.
@@ -60,6 +61,8 @@ struct RunReport {
                 ("exceptionsDelivered", .number(stats.exceptionsDelivered)),
                 ("nmisDelivered", .number(stats.nmisDelivered)),
                 ("interruptsDelivered", .number(stats.interruptsDelivered)),
+                ("vmEntries", .number(stats.vmEntries)),
+                ("vmExits", .number(stats.vmExits)),
             ])),
             ("system", .object([
                 ("cpl", .number(machine[.cs] & 3)),
@@ -69,7 +72,51 @@ struct RunReport {
                 ("nmiPending", .bool(machine.nmiPending)),
                 ("barePageTables", .hex(machine.barePageTables)),
             ])),
+            ("vmx", vmxJSON),
         ])
+    }
+
+    /// `"vmx": {"operation", "currentVMCS", "exits", "lastExit": {reason, qualification, intrInfo, guestRIP}}`.
+    var vmxJSON: JSONValue {
+        let v = machine.vmx
+        let lastExit: JSONValue = v.lastExit.map { e in
+            .object([
+                ("reason", .number(UInt64(e.reason))),
+                ("name", .string(VMExitReason.name(e.reason))),
+                ("qualification", .hex(e.qualification)),
+                ("intrInfo", .hex(UInt64(e.interruptionInfo))),
+                ("intrErrorCode", .hex(UInt64(e.interruptionErrorCode))),
+                ("idtVectoringInfo", .hex(UInt64(e.idtVectoringInfo))),
+                ("guestRIP", .hex(e.guestRIP)),
+                ("instructionLength", .number(UInt64(e.instructionLength))),
+                ("guestLinearAddress", .hex(e.guestLinearAddress)),
+                ("guestPhysicalAddress", .hex(e.guestPhysicalAddress)),
+            ])
+        } ?? .null
+        return .object([
+            ("operation", .string(v.operation.rawValue)),
+            ("currentVMCS", v.currentVMCS.map { .hex($0) } ?? .null),
+            ("entries", .number(v.entries)),
+            ("exits", .number(v.exits)),
+            ("lastExit", lastExit),
+        ])
+    }
+
+    /// Every non-zero field of the current VMCS by name (`--vmcs`), or why there is none.
+    var vmcsLines: [String] {
+        do {
+            return try machine.nonZeroVMCSFields().map { field, value in
+                "\(field.name.padding(toLength: 52, withPad: " ", startingAt: 0)) "
+                    + "0x\(String(field.encoding, radix: 16).leftPadded(to: 4))  0x\(String(value, radix: 16))"
+            }
+        } catch {
+            return ["vmcs: \(error)"]
+        }
+    }
+
+    var vmcsJSON: JSONValue {
+        guard let fields = try? machine.nonZeroVMCSFields() else { return .null }
+        return .object(fields.map { ($0.field.name, .hex($0.value)) })
     }
 
     var text: String {

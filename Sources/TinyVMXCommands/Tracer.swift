@@ -17,6 +17,7 @@ struct Tracer {
             if budgetLeft == 0 {
                 return RunResult(stop: .instructionLimit, rip: rip, instructions: retired)
             }
+            let vmxBefore = machine.vmx
             let result = machine.run(maxInstructions: 1)
             retired += result.instructions
             let changes = zip(Self.watched, before).compactMap { reg, old -> String? in
@@ -30,12 +31,36 @@ struct Tracer {
             let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
             let line = "\(index)\t0x\(String(rip, radix: 16))\t\(hex.padding(30))\t\(text.padding(36))\t"
                 + changes.joined(separator: " ")
-            if json { FileHandleOutput.standardError.write(line + "\n") } else { print(line, to: &out) }
+            var lines = [line]
+            lines += vmxMarks(since: vmxBefore)
+            for l in lines {
+                if json { FileHandleOutput.standardError.write(l + "\n") } else { print(l, to: &out) }
+            }
             index += 1
             if result.stop != .instructionLimit {
                 return RunResult(stop: result.stop, rip: result.rip, instructions: retired)
             }
         }
+    }
+}
+
+extension Tracer {
+    /// Lines marking the VM entries and exits a step performed (an entry can be followed by an exit in the
+    /// same step, e.g. a failed guest-state check or an exit before the guest's first instruction).
+    func vmxMarks(since before: Machine.VMXStatus) -> [String] {
+        let after = machine.vmx
+        var marks: [String] = []
+        if after.entries > before.entries {
+            marks.append("\t=== VM entry (\(before.currentVMCS.map { "VMCS 0x\(String($0, radix: 16))" } ?? "no VMCS"))")
+        }
+        let newExits = Int(after.exits - before.exits)
+        for e in machine.vmExitLog.suffix(min(newExits, machine.vmExitLog.count)) {
+            marks.append(
+                "\t=== VM exit: \(VMExitReason.name(e.reason)) (\(e.reason)) qualification 0x\(String(e.qualification, radix: 16))"
+                    + " intr-info 0x\(String(e.interruptionInfo, radix: 16)) guest RIP 0x\(String(e.guestRIP, radix: 16))"
+                    + " → host RIP 0x\(String(machine[.rip], radix: 16))")
+        }
+        return marks
     }
 }
 

@@ -23,8 +23,12 @@ enum InstructionTranslator {
         "rdmsr": .rdmsr, "wrmsr": .wrmsr, "swapgs": .swapgs,
         "rdfsbase": .rdfsbase, "rdgsbase": .rdgsbase, "wrfsbase": .wrfsbase, "wrgsbase": .wrgsbase,
         "lgdt": .lgdt, "lidt": .lidt, "sgdt": .sgdt, "sidt": .sidt, "ltr": .ltr, "str": .str, "verw": .verw,
-        // Features this CPU does not report in CPUID: #UD, as on hardware without them.
-        "invpcid": .ud2, "into": .ud2,
+        "vmxon": .vmxon, "vmxoff": .vmxoff, "vmclear": .vmclear, "vmptrld": .vmptrld, "vmptrst": .vmptrst,
+        "vmread": .vmread, "vmwrite": .vmwrite, "vmlaunch": .vmlaunch, "vmresume": .vmresume, "vmcall": .vmcall,
+        "invept": .invept, "invvpid": .invvpid,
+        // Features this CPU does not report in CPUID: #UD, as on hardware without them (VMFUNC: no VM
+        // functions are enabled, so it is #UD in a guest too).
+        "invpcid": .ud2, "into": .ud2, "vmfunc": .ud2,
     ]
 
     static func translate(_ insn: UnsafeMutablePointer<cs_insn>, tables: CapstoneTables) -> DecodedInstruction {
@@ -136,6 +140,8 @@ enum InstructionTranslator {
             if d.operand1.kind == .reg64 || d.operand1.kind == .reg32 { d.operand1.kind = size == 4 ? .reg32 : .reg16 }
             opcode = .movzx
         }
+        // VMREAD/VMWRITE are NP: Capstone still decodes F3 0F 78 as VMREAD, the CPU raises #UD.
+        if (opcode == .vmread || opcode == .vmwrite) && (prefixRep != 0 || opsize16) { opcode = .ud2 }
         d.opcode = opcode
         if count > 0 && opcode != .pushf && opcode != .popf && !(opcode == .ret || opcode == .enter) {
             d.size = d.operand0.size

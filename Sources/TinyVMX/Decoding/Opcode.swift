@@ -30,6 +30,8 @@ enum Opcode: UInt8, Sendable {
     case rdmsr, wrmsr, swapgs, rdfsbase, rdgsbase, wrfsbase, wrgsbase
     // Descriptor tables (`Core+DescriptorTables`)
     case lgdt, lidt, sgdt, sidt, ltr, str, verw
+    // VMX (`VMX/Core+VMXInstructions`)
+    case vmxon, vmxoff, vmclear, vmptrld, vmptrst, vmread, vmwrite, vmlaunch, vmresume, vmcall, invept, invvpid
     /// Bytes that form an instruction longer than 15 bytes: #GP(0).
     case overlong
     /// A decoded instruction outside the subset: executing it stops the run with `unsupported`.
@@ -67,16 +69,16 @@ extension Opcode {
     var setsRIP: Bool {
         switch self {
         case .jmp, .jmpIndirect, .jcc, .call, .callIndirect, .ret, .loop, .loope, .loopne, .jrcxz,
-            .movs, .stos, .lods, .cmps, .scas, .iretq:
+            .movs, .stos, .lods, .cmps, .scas, .iretq, .vmlaunch, .vmresume:
             return true
         default:
             return false
         }
     }
 
-    /// The system instructions added for kernels (interrupts, control registers, MSRs, descriptor tables):
-    /// the cases declared from `cli` to `verw`, which must stay contiguous in the enum.
-    var isSystem: Bool { rawValue >= Opcode.cli.rawValue && rawValue <= Opcode.verw.rawValue }
+    /// The system instructions added for kernels (interrupts, control registers, MSRs, descriptor tables,
+    /// VMX): the cases declared from `cli` to `invvpid`, which must stay contiguous in the enum.
+    var isSystem: Bool { rawValue >= Opcode.cli.rawValue && rawValue <= Opcode.invvpid.rawValue }
 
     /// Whether the `lock` prefix is architecturally allowed (with a memory destination).
     var isLockable: Bool {

@@ -27,7 +27,7 @@ extension Core {
         defer { buffer.deallocate() }
         decoding: while decoded.count < Self.maxBlockLength {
             let available: Int
-            let pending: Fault?
+            let pending: ExecutionEvent?
             do {
                 (available, pending) = try fetch(pc, into: buffer)
             } catch {
@@ -41,7 +41,7 @@ extension Core {
             case .invalid:
                 if let pending {
                     // The instruction runs into a page that cannot be fetched.
-                    if decoded.isEmpty { throw .exception(pending) }
+                    if decoded.isEmpty { throw pending }
                     break decoding
                 }
                 insn = DecodedInstruction()
@@ -110,6 +110,9 @@ extension Core {
             if let next = events.scheduled.first {
                 sub = min(sub, fuelUsed &+ (next.count &- instructionCount))
             }
+            if vmx.isNonRoot, let deadline = vmx.timerDeadline {
+                sub = min(sub, fuelUsed &+ (deadline &- instructionCount))
+            }
             let shadowed = instructionCount < events.interruptShadowEnd && !events.pendingInterrupts.isEmpty
             // TF at the start of an instruction: a single-step #DB trap follows it (each REP iteration too).
             let singleStep = rflags & RFLAGS.tf != 0
@@ -155,6 +158,10 @@ extension Core {
     /// Delivers a pending NMI (if not blocked) or external interrupt (if IF = 1 and no STI shadow).
     /// - Returns: `nil` if nothing was deliverable, `.events` after a delivery, or a stop.
     private func deliverPendingEvent() -> InternalStop? {
+        if vmx.isNonRoot, let exit = boundaryExit() {
+            vmExit(exit)
+            return .events
+        }
         if events.nmiPending && !events.nmiBlocked {
             events.nmiPending = false
             events.nmiBlocked = true
@@ -172,14 +179,22 @@ extension Core {
     /// While halted with nothing deliverable: time jumps to the next scheduled injection that can wake the
     /// CPU (an NMI, or an interrupt with IF = 1), firing everything scheduled up to it.
     /// - Returns: `false` if nothing can (the run stops with `halt`).
+    /// A halted guest also wakes for an interrupt whatever IF with external-interrupt exiting, and time
+    /// jumps to the VMX-preemption timer's expiry when nothing scheduled comes first.
     private func wakeFromHalt() -> Bool {
         let interruptsEnabled = rflags & RFLAGS.if != 0
-        guard let index = events.scheduled.firstIndex(where: { entry in
+            || (vmx.isNonRoot && vmx.controls.has(pin: Pin.externalInterruptExiting))
+        let index = events.scheduled.firstIndex { entry in
             switch entry.event {
             case .nmi: return !events.nmiBlocked
             case .interrupt: return interruptsEnabled
             }
-        }) else { return false }
+        }
+        if vmx.isNonRoot, let deadline = vmx.timerDeadline, index.map({ events.scheduled[$0].count > deadline }) ?? true {
+            vmx.timerDeadline = instructionCount
+            return true
+        }
+        guard let index else { return false }
         for entry in events.scheduled[...index] { events.raise(entry.event) }
         events.scheduled.removeFirst(index + 1)
         return true
@@ -282,6 +297,11 @@ extension Core {
         case .unsupported:
             if let p { rip = p.pointee.address }
             return .unsupported
+        case .vmExit(let exit):
+            // The instruction (or its access) caused the exit: it did not retire, RIP stays on it.
+            if let p { rip = p.pointee.address }
+            vmExit(exit)
+            return nil
         case .exception(let fault):
             if let p {
                 if fault.isTrap {

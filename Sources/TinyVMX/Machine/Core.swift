@@ -36,6 +36,8 @@ final class Core {
     var otherPrivilegeBlocks = BlockCache()
     /// Whether `blocks` holds code decoded at CPL 3.
     var blocksAreUser = false
+    /// VMX operation, the VMXON and current-VMCS pointers, the running VMCS's controls, the exit log.
+    var vmx = VMXState()
     /// Pending, blocked and scheduled events (NMI, external interrupts) and the halt state.
     var events = InterruptState()
     /// Set by an instruction that may have opened an event window (STI, POPF, IRETQ, MOV to CR8, a CPL or
@@ -62,7 +64,7 @@ final class Core {
         self.configuration = configuration
         memory = PhysicalMemory(size: configuration.physicalMemorySize)
         msrs = ModelSpecificRegisters(
-            table: ModelSpecificRegisters.speculationDefaults.merging(configuration.msrs) { $1 })
+            table: ModelSpecificRegisters.defaults.merging(configuration.msrs) { $1 })
         state = .allocate(capacity: 1)
         state.initialize(to: tvx_cpu_state())
         g = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt64.self)

@@ -6,6 +6,8 @@ enum ExecutionEvent: Error {
     case halt
     /// The instruction decoded but is outside the subset.
     case unsupported
+    /// In VMX non-root operation: the instruction, an access (EPT) or an event causes a VM exit.
+    indirect case vmExit(VMExit)
 }
 
 /// An architectural exception about to be delivered.
@@ -18,6 +20,8 @@ struct Fault: Equatable, Sendable {
     var isTrap: Bool = false
     /// INT n / INT3: delivered with the gate DPL check and without the EXT bit.
     var isSoftwareInterrupt: Bool = false
+    /// INT3: a software exception (VMX interruption type 6), which the exception bitmap filters; INT n is not.
+    var isSoftwareException: Bool = false
 
     static func de() -> Fault { Fault(vector: 0, errorCode: nil) }
     static func ud() -> Fault { Fault(vector: 6, errorCode: nil) }

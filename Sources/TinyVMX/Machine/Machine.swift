@@ -305,10 +305,17 @@ public final class Machine {
 /// Errors from the embedding API (never from executing instructions: those are `StopReason`s).
 public enum MachineError: Error, Equatable, Sendable, CustomStringConvertible {
     case unmappedAddress(UInt64)
+    /// A VMCS access without a VMCS: no current-VMCS pointer and none given.
+    case noCurrentVMCS
+    /// A VMCS region that is not 4 KiB aligned or not inside physical memory.
+    case invalidVMCSRegion(UInt64)
 
     public var description: String {
         switch self {
         case .unmappedAddress(let a): return "address 0x\(String(a, radix: 16)) is not mapped"
+        case .noCurrentVMCS: return "no current VMCS (VMPTRLD one, or name the region)"
+        case .invalidVMCSRegion(let a):
+            return "0x\(String(a, radix: 16)) is not a VMCS region: expected a 4 KiB-aligned address inside physical memory"
         }
     }
 }

@@ -76,6 +76,10 @@ extension Machine {
         public var nmisDelivered: UInt64 = 0
         /// External interrupts delivered.
         public var interruptsDelivered: UInt64 = 0
+        /// VM entries that passed the control and host-state checks (including those that then failed on
+        /// guest state), and VM exits (including VM-entry failures).
+        public var vmEntries: UInt64 = 0
+        public var vmExits: UInt64 = 0
         public init() {}
     }
 }

@@ -13,6 +13,7 @@ struct ModelSpecificRegisters {
     static let predCmd: UInt32 = 0x49
     static let flushCmd: UInt32 = 0x10B
     static let mcuOptCtrl: UInt32 = 0x123
+    static let pat: UInt32 = 0x277
 
     /// EFER bits.
     enum EFERBits {
@@ -26,7 +27,8 @@ struct ModelSpecificRegisters {
 
     /// SPEC_CTRL and MCU_OPT_CTRL, which the CR2 lab's routines touch: present, read/write, reset value 0.
     /// PRED_CMD and FLUSH_CMD are write-only commands handled by `Core+MSR` (RDMSR of them raises #GP).
-    static let speculationDefaults: [UInt32: UInt64] = [specCtrl: 0, mcuOptCtrl: 0]
+    /// IA32_PAT (which VM entry and exit can load and save) is present with its power-up value.
+    static let defaults: [UInt32: UInt64] = [specCtrl: 0, mcuOptCtrl: 0, pat: 0x0007_0406_0007_0406]
 
     /// MSRs other than the architectural ones above, by index.
     var table: [UInt32: UInt64]

@@ -122,10 +122,11 @@ extension Core {
     }
 
     /// Fetches up to `count` (at most 4096) instruction bytes at `linear` into `buffer`.
-    /// - Returns: How many bytes could be fetched (fewer when the next page faults), and that page's fault.
+    /// - Returns: How many bytes could be fetched (fewer when the next page faults), and that page's fault
+    ///   (or EPT exit).
     func fetch(
         _ linear: UInt64, into buffer: UnsafeMutablePointer<UInt8>, count: Int = 15
-    ) throws(ExecutionEvent) -> (Int, Fault?) {
+    ) throws(ExecutionEvent) -> (Int, ExecutionEvent?) {
         let first = try translate(linear, .fetch)
         markCode(first >> 12)
         let inFirst = min(count, 4096 - Int(linear & 0xFFF))
@@ -140,8 +141,7 @@ extension Core {
             for i in inFirst..<count { buffer[i] = host2.load(fromByteOffset: i - inFirst, as: UInt8.self) }
             return (count, nil)
         } catch {
-            if case .exception(let f) = error { return (inFirst, f) }
-            throw error
+            return (inFirst, error)
         }
     }
 }

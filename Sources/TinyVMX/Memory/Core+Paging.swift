@@ -57,7 +57,7 @@ extension Core {
         let s = state.pointee
         if s.cr0 & ControlRegister.CR0.pg == 0 {
             guard linear < memory.size else { throw .exception(.gp(0)) }
-            return Translation(physical: linear, global: false)
+            return Translation(physical: try guestPhysical(linear, access, linear: linear, translated: true), global: false)
         }
         let nxe = s.efer & ModelSpecificRegisters.EFERBits.nxe != 0
         var code: UInt32 = 0
@@ -79,8 +79,9 @@ extension Core {
         var pageBits: UInt64 = 12
         while true {
             let shift = UInt64(12 + 9 * (level - 1))
+            // With EPT the entry's address is guest-physical (`entryAddresses` keeps those).
             let entryAddress = table | (((linear >> shift) & 0x1FF) << 3)
-            let entry = physicalRead64(entryAddress)
+            let entry = physicalRead64(try guestPhysical(entryAddress, .read, linear: linear, translated: false))
             switch level {
             case 4: entryAddresses.0 = entryAddress
             case 3: entryAddresses.1 = entryAddress
@@ -134,13 +135,18 @@ extension Core {
                 }
                 var bits = PTE.accessed
                 if i == used - 1 && access == .write { bits |= PTE.dirty }
-                let entry = physicalRead64(address)
-                if entry & bits != bits { physicalWrite64(address, entry | bits) }
+                let host = try guestPhysical(address, .read, linear: linear, translated: false)
+                let entry = physicalRead64(host)
+                if entry & bits != bits {
+                    // Setting a flag is a write to the entry, which EPT must allow.
+                    physicalWrite64(try guestPhysical(address, .write, linear: linear, translated: false), entry | bits)
+                }
             }
         }
         let frame = leaf & addressMask & ~((1 << pageBits) - 1)
         let global = leaf & PTE.global != 0 && s.cr4 & ControlRegister.CR4.pge != 0
-        return Translation(physical: frame | (linear & ((1 << pageBits) - 1)), global: global, pageBits: pageBits)
+        let physical = try guestPhysical(frame | (linear & ((1 << pageBits) - 1)), access, linear: linear, translated: true)
+        return Translation(physical: physical, global: global, pageBits: pageBits)
     }
 
     /// The address bits of a paging-structure entry (12 … `physicalAddressBits` − 1).

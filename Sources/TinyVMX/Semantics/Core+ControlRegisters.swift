@@ -21,21 +21,30 @@ extension Core {
             case 4: value = s.cr4
             default: value = s.cr8
             }
-            g[Int(p.pointee.operand0.reg)] = value
+            let cr = p.pointee.condition
+            g[Int(p.pointee.operand0.reg)] = vmx.isNonRoot ? try nonRootControlRegisterRead(p, cr, value) : value
         case .movToCR:
             try requireCPL0()
-            try writeControlRegister(Int(p.pointee.condition), g[Int(p.pointee.operand0.reg)])
+            let cr = p.pointee.condition
+            var value = g[Int(p.pointee.operand0.reg)]
+            if vmx.isNonRoot { value = try nonRootControlRegisterWrite(p, cr, value) }
+            try writeControlRegister(Int(cr), value)
         case .clts:
             try requireCPL0()
-            state.pointee.cr0 &= ~ControlRegister.CR0.ts
+            let clears = vmx.isNonRoot ? try nonRootCLTS(p) : true
+            if clears { state.pointee.cr0 &= ~ControlRegister.CR0.ts }
         case .invlpg:
             try requireCPL0()
+            let linear = effectiveAddress(p.pointee.operand0)
+            try exitIfNonRoot(p, VMExitReason.invlpg, qualification: linear) { $0.has(primary: Primary.invlpgExiting) }
             // INVLPG of a non-canonical address is a no-op (no fault).
-            invalidatePage(effectiveAddress(p.pointee.operand0))
+            invalidatePage(linear)
             // Decoded code is keyed by linear address: drop it, since the page may now map other bytes.
             flushDecodedCode()
         case .wbinvd, .invd:
             try requireCPL0()
+            // INVD exits unconditionally in VMX non-root operation ("WBINVD exiting" is not supported).
+            if p.pointee.opcode == .invd { try exitIfNonRoot(p, VMExitReason.invd) { _ in true } }
         default:  // xgetbv
             guard state.pointee.cr4 & ControlRegister.CR4.osxsave != 0 else { throw .exception(.ud()) }
             guard g[1] & 0xFFFF_FFFF == 0 else { throw .exception(.gp(0)) }  // only XCR0 exists
@@ -53,6 +62,10 @@ extension Core {
             guard value & ~B.defined == 0 else { throw .exception(.gp(0)) }
             guard value & B.pg != 0 && value & B.pe != 0 else { throw .exception(.gp(0)) }  // cannot leave long mode here
             guard !(value & B.nw != 0 && value & B.cd == 0) else { throw .exception(.gp(0)) }
+            // In VMX operation the IA32_VMX_CR0_FIXED0 bits (PE, NE, PG) stay set.
+            if vmx.operation != .none && value & VMXCapabilities.cr0Fixed0 != VMXCapabilities.cr0Fixed0 {
+                throw .exception(.gp(0))
+            }
             let new = value | B.et  // ET is hardwired to 1
             state.pointee.cr0 = new
             if (new ^ s.cr0) & (B.wp | B.pg | B.pe) != 0 { translationChanged(keepGlobal: false) }
@@ -68,6 +81,8 @@ extension Core {
             typealias B = ControlRegister.CR4
             guard value & ~B.supported == 0 else { throw .exception(.gp(0)) }
             guard value & B.pae != 0 else { throw .exception(.gp(0)) }  // clearing PAE in IA-32e mode
+            // CR4.VMXE cannot be cleared in VMX operation.
+            if vmx.operation != .none && value & B.vmxe == 0 { throw .exception(.gp(0)) }
             state.pointee.cr4 = value
             if (value ^ s.cr4) & B.pagingBits != 0 { translationChanged(keepGlobal: false) }
         default:  // CR8: the task-priority class, bits 3:0

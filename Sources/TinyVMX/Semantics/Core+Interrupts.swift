@@ -34,7 +34,13 @@ extension Core {
     /// checks the new CS and SS. NMI blocking ends when IRET starts, even if it then faults (SDM vol. 3,
     /// 6.7.1; this is what VMX's "NMI unblocking due to IRET" bit reports).
     func executeIRET(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
-        if events.nmiBlocked {
+        if vmx.isNonRoot && vmx.controls.has(pin: Pin.virtualNMIs) {
+            // With virtual NMIs, IRET in the guest ends virtual-NMI blocking instead (SDM 25.3).
+            if vmx.virtualNMIBlocked {
+                vmx.virtualNMIBlocked = false
+                openEventWindow()
+            }
+        } else if events.nmiBlocked {
             events.nmiBlocked = false
             openEventWindow()
         }

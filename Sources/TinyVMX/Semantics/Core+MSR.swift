@@ -4,11 +4,15 @@ extension Core {
         switch p.pointee.opcode {
         case .rdmsr:
             try requireCPL0()
+            let index = UInt32(truncatingIfNeeded: g[1])
+            try exitIfNonRoot(p, VMExitReason.rdmsr) { _ in msrAccessExits(index, write: false) }
             guard let value = readMSR(UInt32(truncatingIfNeeded: g[1])) else { throw .exception(.gp(0)) }
             g[0] = value & 0xFFFF_FFFF
             g[2] = value >> 32
         case .wrmsr:
             try requireCPL0()
+            let index = UInt32(truncatingIfNeeded: g[1])
+            try exitIfNonRoot(p, VMExitReason.wrmsr) { _ in msrAccessExits(index, write: true) }
             let value = (g[2] << 32) | (g[0] & 0xFFFF_FFFF)
             try writeMSR(UInt32(truncatingIfNeeded: g[1]), value)
         case .swapgs:
@@ -35,6 +39,7 @@ extension Core {
         switch index {
         case M.tsc: return state.pointee.tsc &+ instructionCount
         case M.predCmd, M.flushCmd: return nil  // write-only
+        case 0x3A, 0x480...0x490: return VMXCapabilities.msrs[index]
         default:
             if let field = M.field(index) { return state.pointee[keyPath: field] }
             return msrs.table[index]
@@ -60,6 +65,8 @@ extension Core {
             state.pointee.tsc = value &- instructionCount
         case M.predCmd, M.flushCmd:
             guard value & ~1 == 0 else { throw .exception(.gp(0)) }  // IBPB / L1D_FLUSH: a command, no state
+        case 0x3A, 0x480...0x490:
+            throw .exception(.gp(0))  // locked feature control and read-only VMX capabilities
         default:
             guard msrs.table[index] != nil else { throw .exception(.gp(0)) }
             msrs.table[index] = value

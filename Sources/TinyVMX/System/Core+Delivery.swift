@@ -19,6 +19,22 @@ extension Core {
         var returnRIP: UInt64
         /// For a software interrupt, the INT instruction's own address (a fault delivering it reports it).
         var instructionAddress: UInt64 = 0
+        /// Whether a software interrupt's instruction was counted as retired (not for VM-entry injection).
+        var retired = true
+        /// The VMX interruption type when the source does not say it (INT3: software exception; injected
+        /// privileged software exceptions).
+        var interruptionType: UInt32? = nil
+
+        /// The VMX interruption type (IDT-vectoring information, bits 10:8).
+        var vmxInterruptionType: UInt32 {
+            if let interruptionType { return interruptionType }
+            switch source {
+            case .external: return InterruptionType.external
+            case .nmi: return InterruptionType.nmi
+            case .exception: return InterruptionType.hardwareException
+            case .software: return InterruptionType.softwareInterrupt
+            }
+        }
     }
 
     /// Exception classes of SDM Table 6-4.
@@ -36,19 +52,31 @@ extension Core {
     /// Delivers an exception raised at an instruction (`returnRIP` is the faulting instruction for a fault,
     /// the next one for a trap). A #PF writes CR2 here, when it is delivered.
     /// - Returns: A stop if the run must end (no IDT in the bare profile, or a triple fault).
+    /// In VMX non-root operation an exception the exception bitmap selects causes a VM exit instead, and a
+    /// #PF that exits this way does not write CR2.
     func deliverException(_ fault: Fault, returnRIP: UInt64, instructionAddress: UInt64) -> InternalStop? {
+        if vmx.isNonRoot && exceptionCausesExit(fault) {
+            vmExit(exceptionExit(fault, returnRIP: returnRIP, instructionAddress: instructionAddress))
+            return nil
+        }
         if let address = fault.pageFaultAddress { state.pointee.cr2 = address }
         if events.exceptionsStopRun { return .exception(fault) }
         let source: EventSource = fault.isSoftwareInterrupt ? .software : .exception
-        return deliverNesting(Delivery(
+        var d = Delivery(
             vector: fault.vector, errorCode: fault.errorCode, source: source, returnRIP: returnRIP,
-            instructionAddress: instructionAddress))
+            instructionAddress: instructionAddress)
+        if fault.isSoftwareException { d.interruptionType = InterruptionType.softwareException }
+        return deliverNesting(d)
     }
 
     /// Delivers `first`, turning faults during delivery into #DF or a triple fault as Table 6-5 says:
     /// contributory then contributory, or #PF then contributory or #PF, give #DF; a contributory fault or
     /// #PF while delivering #DF shuts the processor down. Other combinations are handled serially (the
     /// second event is delivered). A nested #PF writes CR2 even when it becomes #DF.
+    ///
+    /// In VMX non-root operation a nested exception the exception bitmap selects (including the #DF it
+    /// becomes), an EPT exit during delivery and a triple fault end in a VM exit whose IDT-vectoring
+    /// information names the event being delivered.
     func deliverNesting(_ first: Delivery) -> InternalStop? {
         var current = first
         for _ in 0..<6 {
@@ -61,9 +89,24 @@ extension Core {
                 }
                 return nil
             } catch {
+                let vectoringRIP = current.source == .software ? current.instructionAddress : current.returnRIP
+                if case .vmExit(var exit) = error, vmx.isNonRoot {
+                    exit.guestRIP = vectoringRIP
+                    vmExit(exit, vectoring: current)
+                    return nil
+                }
                 guard case .exception(let nested) = error else { return .tripleFault }
+                if vmx.isNonRoot && exceptionCausesExit(nested) {
+                    var exit = exceptionExit(nested, returnRIP: vectoringRIP, instructionAddress: vectoringRIP)
+                    exit.guestRIP = vectoringRIP
+                    if current.source == .software {
+                        exit.instructionLength = UInt32(truncatingIfNeeded: current.returnRIP &- current.instructionAddress)
+                    }
+                    vmExit(exit, vectoring: current)
+                    return nil
+                }
                 if let address = nested.pageFaultAddress { state.pointee.cr2 = address }
-                if current.source == .software {
+                if current.source == .software && current.retired {
                     // The gate check failed for INT n / INT3 itself: a fault on that instruction, which
                     // therefore did not retire.
                     instructionCount &-= 1
@@ -73,11 +116,16 @@ extension Core {
                 let firstClass = current.source == .exception ? ExceptionClass(current.vector) : .benign
                 let secondClass = ExceptionClass(nested.vector)
                 if current.source == .exception && current.vector == 8 && secondClass != .benign {
-                    return .tripleFault
+                    return tripleFault(during: current)
                 }
                 if (firstClass == .contributory && secondClass == .contributory)
                     || (firstClass == .pageFault && secondClass != .benign)
                 {
+                    let doubleFault = Fault(vector: 8, errorCode: 0)
+                    if vmx.isNonRoot && exceptionCausesExit(doubleFault) {
+                        vmExit(exceptionExit(doubleFault, returnRIP: current.returnRIP, instructionAddress: current.returnRIP), vectoring: current)
+                        return nil
+                    }
                     current = Delivery(vector: 8, errorCode: 0, source: .exception, returnRIP: current.returnRIP)
                 } else {
                     current = Delivery(
@@ -86,7 +134,14 @@ extension Core {
                 }
             }
         }
-        return .tripleFault
+        return tripleFault(during: current)
+    }
+
+    /// Shutdown: a run stop in VMX root operation (or outside VMX), a VM exit (reason 2) in a guest.
+    private func tripleFault(during d: Delivery) -> InternalStop? {
+        guard vmx.isNonRoot else { return .tripleFault }
+        vmExit(VMExit(reason: VMExitReason.tripleFault, guestRIP: d.returnRIP), vectoring: d)
+        return nil
     }
 
     /// One delivery attempt through a 64-bit interrupt or trap gate. Nothing architectural changes unless it
