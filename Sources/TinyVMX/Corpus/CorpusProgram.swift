@@ -8,6 +8,8 @@ import Foundation
 /// # max-instructions: 1000        budget (default Machine.defaultMaxInstructions)
 /// # expect: stop=halt rax=0x2a    stop reason, vector, errorCode, instructions, rip, any register
 /// ```
+/// `expect` also takes the statistics counters (`cr2Writes`, `vmExits`, …), `vmx` (the VMX operation:
+/// none, root, non-root), and `exitReason` / `exitQualification` of the last VM exit.
 /// Every `expect` key must hold after the run; a program with no `expect` line is not a corpus program.
 public struct CorpusProgram: Sendable {
     public var path: String
@@ -105,12 +107,16 @@ public struct CorpusProgram: Sendable {
         let counters: [String: UInt64] = [
             "cr2Writes": stats.cr2Writes, "cr2Reads": stats.cr2Reads, "exceptionsDelivered": stats.exceptionsDelivered,
             "nmisDelivered": stats.nmisDelivered, "interruptsDelivered": stats.interruptsDelivered,
+            "vmEntries": stats.vmEntries, "vmExits": stats.vmExits,
+            "exitReason": UInt64(machine.vmx.lastExit?.reason ?? 0),
+            "exitQualification": machine.vmx.lastExit?.qualification ?? 0,
         ]
         var failures: [String] = []
         for (key, expected) in expectations {
             let actual: String
             switch key {
             case "stop": actual = result.stop.name
+            case "vmx": actual = machine.vmx.operation.rawValue
             case "instructions": actual = String(result.instructions)
             case "vector":
                 if case .exception(let v, _) = result.stop { actual = String(v) } else { actual = "none" }

@@ -141,7 +141,13 @@ enum InstructionTranslator {
             opcode = .movzx
         }
         // VMREAD/VMWRITE are NP: Capstone still decodes F3 0F 78 as VMREAD, the CPU raises #UD.
-        if (opcode == .vmread || opcode == .vmwrite) && (prefixRep != 0 || opsize16) { opcode = .ud2 }
+        // Capstone does not report the F3 in its prefix array here, so look at the bytes before 0F.
+        if opcode == .vmread || opcode == .vmwrite {
+            let hasMandatoryPrefix = withUnsafeBytes(of: insn.pointee.bytes) { bytes in
+                bytes.prefix(while: { $0 != 0x0F }).contains { $0 == 0xF2 || $0 == 0xF3 || $0 == 0x66 }
+            }
+            if hasMandatoryPrefix { opcode = .ud2 }
+        }
         d.opcode = opcode
         if count > 0 && opcode != .pushf && opcode != .popf && !(opcode == .ret || opcode == .enter) {
             d.size = d.operand0.size
