@@ -13,6 +13,7 @@ extension Core {
 
         statistics.vmEntries += 1
         vmx.entries += 1
+        vmx.controls = controls  // a guest-state failure loads host state under these exit controls
         if let qualification = guestStateProblem(controls) {
             return vmExit(VMExit(
                 reason: VMExitReason.entryFailure | VMExitReason.entryFailGuestState, qualification: qualification,
