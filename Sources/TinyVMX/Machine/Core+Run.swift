@@ -297,10 +297,10 @@ extension Core {
         case .unsupported:
             if let p { rip = p.pointee.address }
             return .unsupported
-        case .vmExit(let exit):
+        case .vmExit:
             // The instruction (or its access) caused the exit: it did not retire, RIP stays on it.
             if let p { rip = p.pointee.address }
-            vmExit(exit)
+            vmExit(pendingExit)
             return nil
         case .exception(let fault):
             if let p {

@@ -38,6 +38,8 @@ final class Core {
     var blocksAreUser = false
     /// VMX operation, the VMXON and current-VMCS pointers, the running VMCS's controls, the exit log.
     var vmx = VMXState()
+    /// The exit a thrown `ExecutionEvent.vmExit` stands for (set by `exitEvent`).
+    var pendingExit = VMExit(reason: 0)
     /// Pending, blocked and scheduled events (NMI, external interrupts) and the halt state.
     var events = InterruptState()
     /// Set by an instruction that may have opened an event window (STI, POPF, IRETQ, MOV to CR8, a CPL or

@@ -6,8 +6,9 @@ enum ExecutionEvent: Error {
     case halt
     /// The instruction decoded but is outside the subset.
     case unsupported
-    /// In VMX non-root operation: the instruction, an access (EPT) or an event causes a VM exit.
-    indirect case vmExit(VMExit)
+    /// In VMX non-root operation: the instruction or an access (EPT) causes the VM exit in
+    /// `Core.pendingExit` (kept out of the enum so the error stays a small trivial value on the hot path).
+    case vmExit
 }
 
 /// An architectural exception about to be delivered.

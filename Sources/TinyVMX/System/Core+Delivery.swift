@@ -90,7 +90,8 @@ extension Core {
                 return nil
             } catch {
                 let vectoringRIP = current.source == .software ? current.instructionAddress : current.returnRIP
-                if case .vmExit(var exit) = error, vmx.isNonRoot {
+                if case .vmExit = error, vmx.isNonRoot {
+                    var exit = pendingExit
                     exit.guestRIP = vectoringRIP
                     vmExit(exit, vectoring: current)
                     return nil

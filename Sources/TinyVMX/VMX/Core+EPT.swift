@@ -39,10 +39,10 @@ extension Core {
             let entry = physicalRead64(table | ((gpa >> shift) & 0x1FF) << 3)
             let rwx = entry & 7
             if rwx == 0 {
-                throw .vmExit(eptViolation(gpa, access, permissions: 0, linear: linear, translated: translated))
+                throw exitEvent(eptViolation(gpa, access, permissions: 0, linear: linear, translated: translated))
             }
             // Write without read, or execute-only (not supported): misconfigured.
-            guard rwx & 1 != 0 else { throw .vmExit(misconfiguration) }
+            guard rwx & 1 != 0 else { throw exitEvent(misconfiguration) }
             var reserved = ((1 << 52) - 1) & ~addressMask & ~0xFFF as UInt64
             let isLarge = entry & (1 << 7) != 0
             let isLeaf = level == 1 || (isLarge && level <= 3)
@@ -51,13 +51,13 @@ extension Core {
             if isLeaf && level == 3 { reserved |= 0x3FFF_F000 }  // 1 GiB page: bits 29:12
             if isLeaf && level == 2 { reserved |= 0x1F_F000 }  // 2 MiB page: bits 20:12
             let memoryType = (entry >> 3) & 7
-            if isLeaf && [2, 3, 7].contains(memoryType) { throw .vmExit(misconfiguration) }
-            if entry & reserved != 0 { throw .vmExit(misconfiguration) }
+            if isLeaf && [2, 3, 7].contains(memoryType) { throw exitEvent(misconfiguration) }
+            if entry & reserved != 0 { throw exitEvent(misconfiguration) }
             permissions &= rwx
             if isLeaf {
                 let needed: UInt64 = access == .write ? 2 : access == .fetch ? 4 : 1
                 guard permissions & needed != 0 else {
-                    throw .vmExit(eptViolation(gpa, access, permissions: permissions, linear: linear, translated: translated))
+                    throw exitEvent(eptViolation(gpa, access, permissions: permissions, linear: linear, translated: translated))
                 }
                 let pageMask: UInt64 = (1 << shift) - 1
                 return (entry & addressMask & ~pageMask) | (gpa & pageMask)

@@ -73,6 +73,12 @@ extension Core {
 
     // MARK: Instructions (25.1.3)
 
+    /// The error that makes the run loop perform `exit`.
+    func exitEvent(_ exit: VMExit) -> ExecutionEvent {
+        pendingExit = exit
+        return .vmExit
+    }
+
     /// Throws the VM exit `p` causes when `condition` holds in non-root operation.
     @inline(__always)
     func exitIfNonRoot(
@@ -80,7 +86,7 @@ extension Core {
         when condition: (VMXState.Controls) -> Bool
     ) throws(ExecutionEvent) {
         guard vmx.isNonRoot, condition(vmx.controls) else { return }
-        throw .vmExit(instructionExit(p, reason: reason, qualification: qualification))
+        throw exitEvent(instructionExit(p, reason: reason, qualification: qualification))
     }
 
     /// RDMSR/WRMSR: always without MSR bitmaps; with them, the bit of the MSR in the read or write bitmap

@@ -67,8 +67,11 @@ extension Core {
         if c.exit & C.Exit.savePreemptionTimer != 0 && !c.has(pin: C.Pin.preemptionTimer) { return nil }
         for (count, address) in [(VMCSField.exitMSRStoreCount, VMCSField.exitMSRStoreAddress),
                                  (.exitMSRLoadCount, .exitMSRLoadAddress), (.entryMSRLoadCount, .entryMSRLoadAddress)] {
+            // Beyond the recommended maximum of IA32_VMX_MISC (512 entries) the SDM leaves the behaviour
+            // undefined; TinyVMX fails the entry rather than walk a list of billions of entries.
             let n = vmcs(count), a = vmcs(address)
-            guard n == 0 || (a & 0xF == 0 && (a &+ n &* 16 &- 1) >> UInt64(physicalAddressBits) == 0) else { return nil }
+            guard n <= 512, n == 0 || (a & 0xF == 0 && (a &+ n &* 16 &- 1) >> UInt64(physicalAddressBits) == 0)
+            else { return nil }
         }
         guard injectionIsValid(vmcs32(.entryInterruptionInfo)) else { return nil }
         c.exceptionBitmap = vmcs32(.exceptionBitmap)

@@ -10,7 +10,7 @@ extension Core {
         } else if vmx.operation == .none {
             throw .exception(.ud())
         }
-        if vmx.isNonRoot { throw .vmExit(instructionExit(p, reason: Self.exitReason(of: op))) }
+        if vmx.isNonRoot { throw exitEvent(instructionExit(p, reason: Self.exitReason(of: op))) }
         try requireCPL0()
         switch op {
         case .vmxon: try executeVMXON(p)
