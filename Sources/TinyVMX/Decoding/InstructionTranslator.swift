@@ -25,7 +25,7 @@ enum InstructionTranslator {
         "lgdt": .lgdt, "lidt": .lidt, "sgdt": .sgdt, "sidt": .sidt, "ltr": .ltr, "str": .str, "verw": .verw,
         "vmxon": .vmxon, "vmxoff": .vmxoff, "vmclear": .vmclear, "vmptrld": .vmptrld, "vmptrst": .vmptrst,
         "vmread": .vmread, "vmwrite": .vmwrite, "vmlaunch": .vmlaunch, "vmresume": .vmresume, "vmcall": .vmcall,
-        "invept": .invept, "invvpid": .invvpid,
+        "invept": .invept, "invvpid": .invvpid, "in": .inPort, "out": .outPort,
         // Features this CPU does not report in CPUID: #UD, as on hardware without them (VMFUNC: no VM
         // functions are enabled, so it is #UD in a guest too).
         "invpcid": .ud2, "into": .ud2, "vmfunc": .ud2,

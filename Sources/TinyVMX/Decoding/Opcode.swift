@@ -30,6 +30,8 @@ enum Opcode: UInt8, Sendable {
     case rdmsr, wrmsr, swapgs, rdfsbase, rdgsbase, wrfsbase, wrgsbase
     // Descriptor tables (`Core+DescriptorTables`)
     case lgdt, lidt, sgdt, sidt, ltr, str, verw
+    // Port I/O without string forms (`Core+PortIO`)
+    case inPort, outPort
     // VMX (`VMX/Core+VMXInstructions`)
     case vmxon, vmxoff, vmclear, vmptrld, vmptrst, vmread, vmwrite, vmlaunch, vmresume, vmcall, invept, invvpid
     /// Bytes that form an instruction longer than 15 bytes: #GP(0).

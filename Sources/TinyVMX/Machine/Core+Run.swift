@@ -113,7 +113,10 @@ extension Core {
             if vmx.isNonRoot, let deadline = vmx.timerDeadline {
                 sub = min(sub, fuelUsed &+ (deadline &- instructionCount))
             }
-            let shadowed = instructionCount < events.interruptShadowEnd && !events.pendingInterrupts.isEmpty
+            // Step through an STI shadow when something waits for its end: a pending interrupt, or a guest's
+            // interrupt- or NMI-window exiting.
+            let shadowed = instructionCount < events.interruptShadowEnd
+                && (!events.pendingInterrupts.isEmpty || (vmx.isNonRoot && vmx.controls.watchesEventWindows))
             // TF at the start of an instruction: a single-step #DB trap follows it (each REP iteration too).
             let singleStep = rflags & RFLAGS.tf != 0
             if !events.ripTriggers.isEmpty || shadowed || singleStep { sub = min(sub, fuelUsed &+ 1) }

@@ -31,6 +31,8 @@ public final class Machine {
     public private(set) var barePageTables: UInt64 = 0
     /// Event state right after the last load (no IDT, nothing pending or scheduled), restored by `reset()`.
     private var initialEvents = InterruptState()
+    /// VMX state right after the last load (outside VMX operation), restored by `reset()`.
+    private var initialVMX = VMXState()
 
     /// Creates a machine in the bare profile with empty memory.
     public init(configuration: Configuration = Configuration()) {
@@ -86,6 +88,7 @@ public final class Machine {
         core.flushTLB()
         initialState = core.state.pointee
         initialEvents = core.events
+        initialVMX = core.vmx
         core.memory.takeSnapshot()
         core.instructionCount = 0
         core.fuelUsed = 0
@@ -100,6 +103,7 @@ public final class Machine {
         if core.blocksAreUser != (initialState.cs & 3 == 3) { core.flushDecodedCode() }
         core.state.pointee = initialState
         core.events = initialEvents
+        core.vmx = initialVMX
         core.lazy.pointee.kind = .none
         core.instructionCount = 0
         core.fuelUsed = 0

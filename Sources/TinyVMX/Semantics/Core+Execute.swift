@@ -70,6 +70,7 @@ extension Core {
         case .movToCR, .movFromCR, .clts, .invlpg, .wbinvd, .invd, .xgetbv: try executeControlRegisterInstruction(p)
         case .rdmsr, .wrmsr, .swapgs, .rdfsbase, .rdgsbase, .wrfsbase, .wrgsbase: try executeMSRInstruction(p)
         case .lgdt, .lidt, .sgdt, .sidt, .ltr, .str, .verw: try executeDescriptorTableInstruction(p)
+        case .inPort, .outPort: try executePortIO(p)
         case .vmxon, .vmxoff, .vmclear, .vmptrld, .vmptrst, .vmread, .vmwrite, .vmlaunch, .vmresume, .vmcall,
             .invept, .invvpid:
             try executeVMXInstruction(p)

@@ -188,6 +188,8 @@ extension Core {
         if activity == 1 && (ssAR >> 5) & 3 != 0 { return 0 }
         let interruptibility = vmcs(.guestInterruptibilityState)
         guard interruptibility >> 5 == 0, interruptibility & 3 != 3 else { return 0 }
+        // Pending debug exceptions: only B3–B0, enabled breakpoint (12) and BS (14) exist (no RTM).
+        guard vmcs(.guestPendingDebugExceptions) & ~0x500F == 0 else { return 0 }
         if interruptibility & 1 != 0 && flags & RFLAGS.if == 0 { return 0 }
         if injecting && injectedType == InterruptionType.external && interruptibility & 3 != 0 { return 0 }
         if injecting && injectedType == InterruptionType.nmi && interruptibility & 0xA != 0 { return 0 }
@@ -249,11 +251,13 @@ extension Core {
             vmx.virtualNMIBlocked = false
             events.nmiBlocked = nmiBlocking
         }
+        // VMLAUNCH/VMRESUME retires after this returns: guest instructions are counted from `entryCount`.
+        let entryCount = instructionCount &+ 1
         events.interruptShadowPending = false
-        events.interruptShadowEnd = interruptibility & 3 != 0 ? instructionCount &+ 1 : 0
+        events.interruptShadowEnd = interruptibility & 3 != 0 ? entryCount &+ 1 : 0
         events.halted = vmcs(.guestActivityState) == 1
         events.exceptionsStopRun = false
-        vmx.timerDeadline = c.has(pin: C.Pin.preemptionTimer) ? instructionCount &+ vmcs(.preemptionTimerValue) : nil
+        vmx.timerDeadline = c.has(pin: C.Pin.preemptionTimer) ? entryCount &+ vmcs(.preemptionTimerValue) : nil
         vmTransitionFlush()
     }
 

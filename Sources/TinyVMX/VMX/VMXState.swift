@@ -32,6 +32,11 @@ struct VMXState {
         /// The EPT pointer when "enable EPT" is 1.
         var eptPointer: UInt64? = nil
 
+        /// Interrupt- or NMI-window exiting is on: the end of an STI shadow is an exit point.
+        var watchesEventWindows: Bool {
+            primary & (VMXCapabilities.Primary.interruptWindowExiting | VMXCapabilities.Primary.nmiWindowExiting) != 0
+        }
+
         func has(pin bit: UInt32) -> Bool { pin & bit != 0 }
         func has(primary bit: UInt32) -> Bool { primary & bit != 0 }
         func has(secondary bit: UInt32) -> Bool { secondary & bit != 0 }
