@@ -13,7 +13,7 @@
 #   7 type NMI with vector 3 -> 7
 #   8 hardware exception #UD (no error code) with "deliver error code" -> 7
 #   9 hardware exception vector 32 -> 7
-#  10 #PF with error code 0x8000 (bits 31:15 must be 0) -> 7
+#  10 #PF with error code 0x10000 (bits 31:16 must be 0; older SDMs say 31:15) -> 7
 #  11 "enable EPT" with EPTP memory type 2 (reserved) -> 7
 #  12 secondary bit 7 "unrestricted guest" (allowed-1 = 0) -> 7
 #  13 VM-entry control bit 10 "entry to SMM" -> 7
@@ -70,7 +70,7 @@ s8:     VMCS_WRITE VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_INFO_ERROR_VALID
 s9:     VMCS_WRITE VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | 32
         ret
 s10:    VMCS_WRITE VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_INFO_ERROR_VALID | INTR_TYPE_HW_EXCEPTION | 14
-        VMCS_WRITE VMCS_ENTRY_EXCEPTION_ERROR, 0x8000
+        VMCS_WRITE VMCS_ENTRY_EXCEPTION_ERROR, 0x10000
         ret
 s11:    call vmx_enable_ept
         mov ept_pointer, %rsi

@@ -18,7 +18,9 @@
 #  12 "load debug controls" with guest DR7 bit 32 set -> 0x80000021
 #  13 guest pending debug exceptions bit 4 (reserved) set -> 0x80000021
 #  14 interruptibility "blocking by STI" and "blocking by MOV SS" both set (RFLAGS.IF = 1) -> 0x80000021
-#  15 "IA-32e mode guest" = 0 while guest CS.L = 1 -> 0x80000021
+#  15 "IA-32e mode guest" = 0 with the 64-bit guest state (CS.L = 1, CR4.PAE = CR0.PG = 1): the guest would
+#     use PAE paging, whose PDPTEs (read from the PML4 page) have reserved bits set -> 0x80000021; the
+#     qualification (0 for a segment check, 2 for the PDPTEs) is not checked
 #  16 guest GDTR limit 0x10037 (bits 31:16 must be 0) -> 0x80000021
 #  17 activity state HLT (1), preemption timer 10: entered in HLT, the timer ends it -> 52, GUEST_RIP unchanged
 #   r8 = mask of passing cases (0x3ffff)    r9 = first failing case (-1 = none)
@@ -47,7 +49,7 @@ table:
         XCASE g12, guest_main, FAIL, 0, XANY, 0
         XCASE g13, guest_main, FAIL, 0, XANY, 0
         XCASE g14, guest_main, FAIL, 0, XANY, 0
-        XCASE g15, guest_main, FAIL, 0, XANY, 0
+        XCASE g15, guest_main, FAIL, XANY, XANY, 0
         XCASE g16, guest_main, FAIL, 0, XANY, 0
         XCASE g17, guest_main, EXIT_REASON_PREEMPTION_TIMER, 0, guest_main, 0
 table_end:

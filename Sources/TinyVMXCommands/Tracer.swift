@@ -18,7 +18,7 @@ struct Tracer {
                 return RunResult(stop: .instructionLimit, rip: rip, instructions: retired)
             }
             let vmxBefore = machine.vmx
-            let result = machine.run(maxInstructions: 1)
+            let result = machine.step()
             retired += result.instructions
             let changes = zip(Self.watched, before).compactMap { reg, old -> String? in
                 let new = machine[reg]
@@ -29,8 +29,11 @@ struct Tracer {
             let unmapped = (try? machine.readMemory(at: rip, count: 1)) == nil
             let (text, bytes) = machine.disassemble(at: rip) ?? (unmapped ? "(not mapped)" : "(undecodable)", [])
             let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
+            // A step that retired nothing performed an event instead (a fault or exit of this instruction,
+            // or an NMI, interrupt or exit at this boundary): say so rather than imply it executed.
+            let note = result.instructions == 0 && result.stop == .instructionLimit ? "(did not retire; event) " : ""
             let line = "\(index)\t0x\(String(rip, radix: 16))\t\(hex.padding(30))\t\(text.padding(36))\t"
-                + changes.joined(separator: " ")
+                + note + changes.joined(separator: " ")
             var lines = [line]
             lines += vmxMarks(since: vmxBefore)
             for l in lines {

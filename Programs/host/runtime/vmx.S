@@ -6,8 +6,8 @@
  *     #include "../host/runtime/vmx.S"
  *
  * It is not part of runtime.S, so the system programs keep their layout. Everything here is described in
- * Programs/host/README.md ("VMX support"). Functions follow the SysV ABI (they clobber rax, rcx, rdx, rsi,
- * rdi, r8-r11 at most and keep rbx, rbp, r12-r15) unless stated otherwise.
+ * Programs/host/README.md ("VMX support"). Functions follow the SysV ABI; they clobber rax, rcx, rdx, rsi and
+ * rdi at most, and never r8-r15, rbx or rbp (vmx_run keeps every register but rax).
  *
  * The VMCS built by vmcs_setup is a copy of the running host: the guest runs the same code in the same
  * address space (same CR3, GDT, IDT, TSS), at CPL 0, in 64-bit mode, with RFLAGS 0x2 (IF clear). A VM exit
@@ -40,11 +40,11 @@
         vmread %rax, \dst
 .endm
 
-/* Test conveniences (each a call; clobbers what the called function clobbers):
+/* Test conveniences (each a call; they clobber rax, rcx, rdx, rsi, rdi at most):
  *   VMCS_WRITE field, value     vmwrite_field(field, value)          (value: immediate or symbol)
  *   VMCS_SET field, bits        vmcs_or(field, bits)
  *   VMCS_CLEAR field, bits      vmcs_andn(field, bits)
- *   VMCS_READ field, dst        dst = vmread_field(field)            (dst: a register, not rdi/rax-safe)
+ *   VMCS_READ field, dst        dst = vmread_field(field)            (dst: any 64-bit register)
  *   VMX_RUN resume, dst         dst = vmx_run(resume) as 0 (VM exit) / 1 / 2 | error << 8 (VMfailValid)
  *   VMCS_SETUP guest_rip        vmcs_setup(vmcs_region, guest_rip, guest_stack_top)
  */

@@ -97,7 +97,10 @@ extension Core {
             }
             fireDueEvents()
             switch deliverPendingEvent() {
-            case .some(.events): continue  // delivered: the handler's first instruction is a new boundary
+            case .some(.events):
+                // Delivered (or exited): the handler's first instruction is a new boundary.
+                if stopAfterEvent { return .budget }
+                continue
             case .some(let stop): return stop
             case .none: break
             }
@@ -123,6 +126,7 @@ extension Core {
             checkEvents = false
             let fuelBefore = fuelUsed
             let deliveriesBefore = statistics.exceptionsDelivered
+            let exitsBefore = vmx.exits
             switch runBlocks(fuelLimit: sub) {
             case .budget, .events:
                 // No trap if the step delivered an event (delivery clears TF) or nothing completed.
@@ -132,6 +136,8 @@ extension Core {
                     let trap = Fault(vector: 1, errorCode: nil, isTrap: true)
                     if let stop = deliverException(trap, returnRIP: rip, instructionAddress: rip) { return stop }
                 }
+                let eventHappened = statistics.exceptionsDelivered != deliveriesBefore || vmx.exits != exitsBefore
+                if stopAfterEvent && fuelUsed == fuelBefore && eventHappened { return .budget }
                 continue
             case let stop: return stop
             }

@@ -123,9 +123,16 @@ public final class Machine {
         return RunResult(stop: publicStop(stop), rip: core.rip, instructions: core.instructionCount - startCount)
     }
 
-    /// Executes one instruction (a repeated string instruction may take several steps).
+    /// Executes one instruction (a repeated string instruction may take several steps), or performs one
+    /// event that happens instead: an exception delivered or a VM exit for an instruction that did not
+    /// retire, an NMI or interrupt delivered, or a VM exit at the boundary. Such a step retires nothing
+    /// (`instructions == 0`) and stops with `.instructionLimit`, so a tracer sees each event on its own.
     @discardableResult
-    public func step() -> RunResult { run(maxInstructions: 1) }
+    public func step() -> RunResult {
+        core.stopAfterEvent = true
+        defer { core.stopAfterEvent = false }
+        return run(maxInstructions: 1)
+    }
 
     private func publicStop(_ stop: Core.InternalStop) -> StopReason {
         switch stop {
