@@ -9,17 +9,20 @@ struct Tracer {
 
     func run<Out: TextOutputStream>(maxInstructions: UInt64, json: Bool, to out: inout Out) -> RunResult {
         var retired: UInt64 = 0
+        /// Budget spent: retired instructions, and one per step that retired nothing (an event).
+        var spent: UInt64 = 0
         var index: UInt64 = 1
         while true {
             let rip = machine[.rip]
             let before = Self.watched.map { machine[$0] }
-            let budgetLeft = maxInstructions - retired
+            let budgetLeft = maxInstructions - min(spent, maxInstructions)
             if budgetLeft == 0 {
                 return RunResult(stop: .instructionLimit, rip: rip, instructions: retired)
             }
             let vmxBefore = machine.vmx
             let result = machine.step()
             retired += result.instructions
+            spent += max(result.instructions, 1)
             let changes = zip(Self.watched, before).compactMap { reg, old -> String? in
                 let new = machine[reg]
                 guard new != old else { return nil }

@@ -55,7 +55,8 @@ final class Core {
 
     /// Instructions retired since the machine was loaded or reset.
     var instructionCount: UInt64 = 0
-    /// Budget units spent: one per retired instruction plus one per repeated string iteration after the first.
+    /// Budget units spent: one per retired instruction, one per repeated string iteration after the first,
+    /// and one per exception delivered.
     var fuelUsed: UInt64 = 0
     /// The budget `run(fuelLimit:)` is running against.
     var fuelLimit: UInt64 = 0

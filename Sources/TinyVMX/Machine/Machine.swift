@@ -113,7 +113,7 @@ public final class Machine {
 
     /// Runs until HLT, an undeliverable exception, an unsupported instruction, or the budget.
     /// - Parameter maxInstructions: Budget for this call: one unit per instruction, plus one per iteration
-    ///   after the first of a repeated string instruction.
+    ///   after the first of a repeated string instruction, plus one per exception delivered.
     /// - Returns: Why it stopped, where, and how many instructions retired.
     @discardableResult
     public func run(maxInstructions: UInt64 = Machine.defaultMaxInstructions) -> RunResult {

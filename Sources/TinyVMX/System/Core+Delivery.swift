@@ -85,7 +85,12 @@ extension Core {
                 switch current.source {
                 case .nmi: statistics.nmisDelivered += 1
                 case .external: statistics.interruptsDelivered += 1
-                case .exception, .software: statistics.exceptionsDelivered += 1
+                case .software: statistics.exceptionsDelivered += 1
+                case .exception:
+                    statistics.exceptionsDelivered += 1
+                    // A fault delivered through a handler that faults again (on an IST stack, which never
+                    // runs out) would retire nothing forever: each delivery costs one unit of the budget.
+                    fuelUsed &+= 1
                 }
                 return nil
             } catch {
