@@ -38,6 +38,8 @@ final class Core {
     var blocksAreUser = false
     /// VMX operation, the VMXON and current-VMCS pointers, the running VMCS's controls, the exit log.
     var vmx = VMXState()
+    /// The most recent VM exits, oldest first (at most `VMXState.exitLogCapacity`).
+    var vmExitLog: [VMExitRecord] = []
     /// Set by `Machine.step()`: a delivery or VM exit ends the run, so it is a step of its own.
     var stopAfterEvent = false
     /// The exit a thrown `ExecutionEvent.vmExit` stands for (set by `exitEvent`).

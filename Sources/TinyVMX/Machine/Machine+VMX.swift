@@ -17,11 +17,11 @@ extension Machine {
         return VMXStatus(
             operation: v.operation, currentVMCS: v.hasCurrentVMCS ? v.currentVMCS : nil,
             vmxonRegion: v.operation == .none ? nil : v.vmxonPointer, entries: v.entries, exits: v.exits,
-            lastExit: v.exitLog.last)
+            lastExit: core.vmExitLog.last)
     }
 
     /// The most recent VM exits, oldest first (the log keeps the last few thousand).
-    public var vmExitLog: [VMExitRecord] { core.vmx.exitLog }
+    public var vmExitLog: [VMExitRecord] { core.vmExitLog }
 
     /// Reads a field of the VMCS at `vmcs` (default: the current VMCS), as VMREAD would return it in full.
     /// - Throws: `MachineError.noCurrentVMCS` without a VMCS, `.unmapped` if the region is outside memory.

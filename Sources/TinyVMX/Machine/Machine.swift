@@ -104,6 +104,7 @@ public final class Machine {
         core.state.pointee = initialState
         core.events = initialEvents
         core.vmx = initialVMX
+        if !core.vmExitLog.isEmpty { core.vmExitLog.removeAll() }
         core.lazy.pointee.kind = .none
         core.instructionCount = 0
         core.fuelUsed = 0

@@ -148,7 +148,7 @@ extension Core {
             return value & ~c.cr4Mask | s.cr4 & c.cr4Mask
         case 3:
             try exitIfNonRoot(p, VMExitReason.crAccess, qualification: qualification) {
-                $0.has(primary: Primary.cr3LoadExiting) && !$0.cr3Targets.contains(value)
+                $0.has(primary: Primary.cr3LoadExiting) && !$0.isCR3Target(value)
             }
         case 8:
             try exitIfNonRoot(p, VMExitReason.crAccess, qualification: qualification) { $0.has(primary: Primary.cr8LoadExiting) }

@@ -51,7 +51,8 @@ extension Core {
         let targetCount = Int(vmcs(.cr3TargetCount))
         guard targetCount <= C.cr3TargetCount else { return nil }
         let targets: [VMCSField] = [.cr3Target0, .cr3Target1, .cr3Target2, .cr3Target3]
-        c.cr3Targets = targets.prefix(targetCount).map { vmcs($0) }
+        c.cr3TargetCount = targetCount
+        for (i, field) in targets.prefix(targetCount).enumerated() { c.cr3Targets[i] = vmcs(field) }
         if c.has(primary: C.Primary.useMSRBitmaps) {
             c.msrBitmap = vmcs(.msrBitmap)
             guard isValidRegionPointer(c.msrBitmap) else { return nil }

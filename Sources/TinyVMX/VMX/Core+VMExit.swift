@@ -14,7 +14,7 @@ extension Core {
     ]
 
     /// The selectors in `segmentFields` order.
-    var segmentSelectors: [UInt16] {
+    var segmentSelectors: SIMD8<UInt16> {
         let s = state.pointee
         return [s.es, s.cs, s.ss, s.ds, s.fs, s.gs, s.tr, s.ldtr]
     }
@@ -66,8 +66,8 @@ extension Core {
         vmx.virtualNMIBlocked = false
         vmx.exits += 1
         statistics.vmExits += 1
-        if vmx.exitLog.count == VMXState.exitLogCapacity { vmx.exitLog.removeFirst(VMXState.exitLogCapacity / 2) }
-        vmx.exitLog.append(VMExitRecord(
+        if vmExitLog.count == VMXState.exitLogCapacity { vmExitLog.removeFirst(VMXState.exitLogCapacity / 2) }
+        vmExitLog.append(VMExitRecord(
             reason: exit.reason, qualification: exit.qualification,
             interruptionInfo: saveGuest ? exit.interruptionInfo : 0,
             interruptionErrorCode: saveGuest ? exit.interruptionErrorCode : 0, idtVectoringInfo: vectoringInfo,
@@ -93,7 +93,7 @@ extension Core {
         let selectors = segmentSelectors
         for (i, f) in Self.segmentFields.enumerated() {
             setVMCS(f.selector, UInt64(selectors[i]))
-            guard i >= vmx.entrySelectors.count || vmx.entrySelectors[i] != selectors[i] else { continue }
+            guard vmx.entrySelectors[i] != selectors[i] else { continue }
             let selector = UInt64(selectors[i]), dpl = (selector & 3) << 5
             let rights: UInt64
             switch f.selector {

@@ -7,6 +7,7 @@ public enum VMXOperation: String, Sendable {
 
 /// The processor's VMX state outside the VMCS: which VMX operation it is in, the VMXON and current-VMCS
 /// pointers, and (in VMX non-root operation) the controls of the running VMCS, read once at VM entry.
+/// Plain data on purpose (no arrays): the run loop reads it often and `reset()` copies it.
 struct VMXState {
     typealias Operation = VMXOperation
 
@@ -26,7 +27,9 @@ struct VMXState {
         var cr0Shadow: UInt64 = 0
         var cr4Mask: UInt64 = 0
         var cr4Shadow: UInt64 = 0
-        var cr3Targets: [UInt64] = []
+        /// CR3-target values 0…3 (`cr3TargetCount` of them are in use).
+        var cr3Targets: SIMD4<UInt64> = .zero
+        var cr3TargetCount = 0
         var msrBitmap: UInt64 = 0
         var tscOffset: UInt64 = 0
         /// The EPT pointer when "enable EPT" is 1.
@@ -35,6 +38,11 @@ struct VMXState {
         /// Interrupt- or NMI-window exiting is on: the end of an STI shadow is an exit point.
         var watchesEventWindows: Bool {
             primary & (VMXCapabilities.Primary.interruptWindowExiting | VMXCapabilities.Primary.nmiWindowExiting) != 0
+        }
+
+        /// Whether MOV to CR3 of `value` matches one of the CR3-target values in use.
+        func isCR3Target(_ value: UInt64) -> Bool {
+            (0..<cr3TargetCount).contains { cr3Targets[$0] == value }
         }
 
         func has(pin bit: UInt32) -> Bool { pin & bit != 0 }
@@ -55,11 +63,10 @@ struct VMXState {
     var timerDeadline: UInt64? = nil
     /// Guest selectors as the last VM entry loaded them (ES CS SS DS FS GS TR LDTR): on exit, only a segment
     /// whose selector changed gets new limit and access-rights fields.
-    var entrySelectors: [UInt16] = []
+    var entrySelectors: SIMD8<UInt16> = .zero
     var entries: UInt64 = 0
     var exits: UInt64 = 0
-    /// The most recent exits, oldest first (at most `exitLogCapacity`).
-    var exitLog: [VMExitRecord] = []
+    /// Capacity of `Core.vmExitLog`.
     static let exitLogCapacity = 4096
 
     var hasCurrentVMCS: Bool { currentVMCS != Self.invalidPointer }
