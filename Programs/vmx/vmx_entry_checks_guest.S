@@ -104,13 +104,7 @@ g17:    VMCS_WRITE VMCS_GUEST_ACTIVITY_STATE, 1
         .globl test_main
 test_main:
         call vmx_on
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
-        mov xtable_fail_qual, %r11
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl guest_main

@@ -58,12 +58,7 @@ h9:     VMCS_CLEAR VMCS_HOST_CR4, 0x20
         .globl test_main
 test_main:
         call vmx_on
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl guest_main

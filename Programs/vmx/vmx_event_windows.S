@@ -106,14 +106,7 @@ post_w7:
         .globl test_main
 test_main:
         call vmx_on
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
-        mov xtable_fail_qual, %r11
-        mov xtable_fail_rip, %r12
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl w0, w0x, w1, w2, w2x, w3, w4, w5, w6, w6x, w7, w8, w8x

@@ -76,14 +76,7 @@ post_e3:
 test_main:
         movq $rt_resume, vector_handlers + 3 * 8
         call vmx_on
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
-        mov xtable_fail_qual, %r11
-        mov xtable_fail_rip, %r12
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl e0, e1, e2, e2x, e3, e3x, e4, e4x, e5, e5x

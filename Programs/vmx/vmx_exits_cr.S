@@ -127,14 +127,7 @@ post_k7:
         .globl test_main
 test_main:
         call vmx_on
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
-        mov xtable_fail_qual, %r11
-        mov xtable_fail_rip, %r12
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12

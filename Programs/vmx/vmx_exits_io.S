@@ -29,14 +29,7 @@ set_io:
         .globl test_main
 test_main:
         call vmx_on
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
-        mov xtable_fail_qual, %r11
-        mov xtable_fail_rip, %r12
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl i0, i1, i2

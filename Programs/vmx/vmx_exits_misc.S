@@ -57,13 +57,7 @@ test_main:
         // MSR bitmap: read low [0, 1 KiB), read high [1, 2), write low [2, 3), write high [3, 4)
         orb $1 << (0x3a & 7), msr_bitmap + (0x3a >> 3)            // read 0x3A
         orb $1, msr_bitmap + 3072 + (0x100 >> 3)                  // write 0xC0000100
-        mov $table, %edi
-        mov $table_end, %esi
-        call xtable_run
-        mov %rax, %r8
-        mov xtable_fail_index, %r9
-        mov xtable_fail_reason, %r10
-        mov xtable_fail_qual, %r11
+        XTABLE_RUN_REPORT table, table_end
         ret
 
         .globl c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10

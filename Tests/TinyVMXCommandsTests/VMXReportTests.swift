@@ -54,6 +54,10 @@ import TinyVMXCommands
         let exit = lines.firstIndex { $0.contains("=== VM exit: VMCALL (18)") }
         #expect(entry != nil && exit != nil && entry! < exit!)
         if let entry { #expect(lines[entry - 1].contains("vmlaunch")) }
-        if let exit { #expect(lines[exit - 1].contains("vmcall")) }
+        if let exit {
+            // The VMCALL exits instead of retiring; the host's first instruction gets its own line.
+            #expect(lines[exit - 1].contains("vmcall") && lines[exit - 1].contains("did not retire"))
+            #expect(!lines[exit + 1].contains("did not retire") && !lines[exit + 1].hasPrefix("\t"))
+        }
     }
 }

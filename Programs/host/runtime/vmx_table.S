@@ -24,6 +24,20 @@
         .quad \setup, \guest, \reason, \qual, \exit_rip, \post
 .endm
 
+/* XTABLE_RUN_REPORT table, table_end: runs the table and leaves the report where `# expect:` reads it:
+ * r8 = mask of passing cases, r9 = first failing case (-1 = none), r10 = its exit reason (or VMfail code),
+ * r11 = its qualification, r12 = its GUEST_RIP. */
+.macro XTABLE_RUN_REPORT table, table_end
+        mov $\table, %edi
+        mov $\table_end, %esi
+        call xtable_run
+        mov %rax, %r8
+        mov xtable_fail_index, %r9
+        mov xtable_fail_reason, %r10
+        mov xtable_fail_qual, %r11
+        mov xtable_fail_rip, %r12
+.endm
+
         .text
         .globl xtable_run
 xtable_run:

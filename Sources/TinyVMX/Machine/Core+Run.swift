@@ -186,10 +186,10 @@ extension Core {
     }
 
     /// While halted with nothing deliverable: time jumps to the next scheduled injection that can wake the
-    /// CPU (an NMI, or an interrupt with IF = 1), firing everything scheduled up to it.
+    /// CPU (an NMI, or an interrupt with IF = 1), firing everything scheduled up to it. A halted guest also
+    /// wakes for an interrupt whatever IF with external-interrupt exiting, and time jumps to the
+    /// VMX-preemption timer's expiry when nothing scheduled comes first.
     /// - Returns: `false` if nothing can (the run stops with `halt`).
-    /// A halted guest also wakes for an interrupt whatever IF with external-interrupt exiting, and time
-    /// jumps to the VMX-preemption timer's expiry when nothing scheduled comes first.
     private func wakeFromHalt() -> Bool {
         let interruptsEnabled = rflags & RFLAGS.if != 0
             || (vmx.isNonRoot && vmx.controls.has(pin: Pin.externalInterruptExiting))

@@ -71,22 +71,24 @@ extension Core {
         if !nxe { reservedAlways |= PTE.executeDisable }
 
         var table = s.cr3 & addressMask
-        // Physical addresses of the entries used, PML4E first (a tuple: no allocation on a TLB miss).
+        // Addresses of the entries used, PML4E first (tuples: no allocation on a TLB miss): as the guest
+        // names them (guest-physical under EPT) and where they are in memory. Without EPT they are equal.
         var entryAddresses: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var hostAddresses: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var writable = true, userOK = true, executeDisable = false
         var level = 4
         var leaf: UInt64 = 0
         var pageBits: UInt64 = 12
         while true {
             let shift = UInt64(12 + 9 * (level - 1))
-            // With EPT the entry's address is guest-physical (`entryAddresses` keeps those).
             let entryAddress = table | (((linear >> shift) & 0x1FF) << 3)
-            let entry = physicalRead64(try guestPhysical(entryAddress, .read, linear: linear, translated: false))
+            let hostAddress = try guestPhysical(entryAddress, .read, linear: linear, translated: false)
+            let entry = physicalRead64(hostAddress)
             switch level {
-            case 4: entryAddresses.0 = entryAddress
-            case 3: entryAddresses.1 = entryAddress
-            case 2: entryAddresses.2 = entryAddress
-            default: entryAddresses.3 = entryAddress
+            case 4: (entryAddresses.0, hostAddresses.0) = (entryAddress, hostAddress)
+            case 3: (entryAddresses.1, hostAddresses.1) = (entryAddress, hostAddress)
+            case 2: (entryAddresses.2, hostAddresses.2) = (entryAddress, hostAddress)
+            default: (entryAddresses.3, hostAddresses.3) = (entryAddress, hostAddress)
             }
             guard entry & PTE.present != 0 else { throw .exception(.pf(linear, errorCode: code)) }
             var reserved = reservedAlways
@@ -126,20 +128,20 @@ extension Core {
             // Accessed on every entry used (from the top), dirty on the leaf for a write.
             let used = 5 - level
             for i in 0..<used {
-                let address: UInt64
+                let (address, host): (UInt64, UInt64)
                 switch i {
-                case 0: address = entryAddresses.0
-                case 1: address = entryAddresses.1
-                case 2: address = entryAddresses.2
-                default: address = entryAddresses.3
+                case 0: (address, host) = (entryAddresses.0, hostAddresses.0)
+                case 1: (address, host) = (entryAddresses.1, hostAddresses.1)
+                case 2: (address, host) = (entryAddresses.2, hostAddresses.2)
+                default: (address, host) = (entryAddresses.3, hostAddresses.3)
                 }
                 var bits = PTE.accessed
                 if i == used - 1 && access == .write { bits |= PTE.dirty }
-                let host = try guestPhysical(address, .read, linear: linear, translated: false)
                 let entry = physicalRead64(host)
                 if entry & bits != bits {
-                    // Setting a flag is a write to the entry, which EPT must allow.
-                    physicalWrite64(try guestPhysical(address, .write, linear: linear, translated: false), entry | bits)
+                    // Setting a flag is a write to the entry, which EPT must allow (a no-op without EPT).
+                    _ = try guestPhysical(address, .write, linear: linear, translated: false)
+                    physicalWrite64(host, entry | bits)
                 }
             }
         }

@@ -6,7 +6,7 @@ extension Core {
             try requireCPL0()
             let index = UInt32(truncatingIfNeeded: g[1])
             try exitIfNonRoot(p, VMExitReason.rdmsr) { _ in msrAccessExits(index, write: false) }
-            guard let value = readMSR(UInt32(truncatingIfNeeded: g[1])) else { throw .exception(.gp(0)) }
+            guard let value = readMSR(index) else { throw .exception(.gp(0)) }
             g[0] = value & 0xFFFF_FFFF
             g[2] = value >> 32
         case .wrmsr:
@@ -14,7 +14,7 @@ extension Core {
             let index = UInt32(truncatingIfNeeded: g[1])
             try exitIfNonRoot(p, VMExitReason.wrmsr) { _ in msrAccessExits(index, write: true) }
             let value = (g[2] << 32) | (g[0] & 0xFFFF_FFFF)
-            try writeMSR(UInt32(truncatingIfNeeded: g[1]), value)
+            try writeMSR(index, value)
         case .swapgs:
             try requireCPL0()
             let s = state.pointee

@@ -50,10 +50,10 @@ extension Core {
     }
 
     /// Delivers an exception raised at an instruction (`returnRIP` is the faulting instruction for a fault,
-    /// the next one for a trap). A #PF writes CR2 here, when it is delivered.
+    /// the next one for a trap). A #PF writes CR2 here, when it is delivered. In VMX non-root operation an
+    /// exception the exception bitmap selects causes a VM exit instead, and a #PF that exits this way does
+    /// not write CR2.
     /// - Returns: A stop if the run must end (no IDT in the bare profile, or a triple fault).
-    /// In VMX non-root operation an exception the exception bitmap selects causes a VM exit instead, and a
-    /// #PF that exits this way does not write CR2.
     func deliverException(_ fault: Fault, returnRIP: UInt64, instructionAddress: UInt64) -> InternalStop? {
         if vmx.isNonRoot && exceptionCausesExit(fault) {
             vmExit(exceptionExit(fault, returnRIP: returnRIP, instructionAddress: instructionAddress))
@@ -104,7 +104,6 @@ extension Core {
                 guard case .exception(let nested) = error else { return .tripleFault }
                 if vmx.isNonRoot && exceptionCausesExit(nested) {
                     var exit = exceptionExit(nested, returnRIP: vectoringRIP, instructionAddress: vectoringRIP)
-                    exit.guestRIP = vectoringRIP
                     if current.source == .software {
                         exit.instructionLength = UInt32(truncatingIfNeeded: current.returnRIP &- current.instructionAddress)
                     }

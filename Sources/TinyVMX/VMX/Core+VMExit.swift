@@ -46,13 +46,12 @@ extension Core {
             let entryInfo = vmcs32(.entryInterruptionInfo)
             setVMCS(.entryInterruptionInfo, UInt64(entryInfo & ~InterruptionType.valid))
             saveGuestState(rip: guestRIP, controls: c)
-            if let failed = storeMSRList(vmcs(.exitMSRStoreAddress), count: vmcs(.exitMSRStoreCount)) {
-                _ = failed  // a failure here is a VMX abort on hardware; TinyVMX stores what it can
-            }
+            storeMSRList(vmcs(.exitMSRStoreAddress), count: vmcs(.exitMSRStoreCount))
         }
         let isNMIExit = exit.reason == VMExitReason.exceptionOrNMI
             && (exit.interruptionInfo >> 8) & 7 == InterruptionType.nmi && exit.interruptionInfo & InterruptionType.valid != 0
         loadHostState(controls: c)
+        // A failing entry is a VMX abort on hardware; TinyVMX does not model aborts and stops at it.
         _ = loadMSRList(vmcs(.exitMSRLoadAddress), count: vmcs(.exitMSRLoadCount))
 
         // Events in VMX root operation: nothing blocks NMIs after an exit, except after an NMI exit.
@@ -166,14 +165,13 @@ extension Core {
         rip = vmcs(.hostRIP)
     }
 
-    /// Stores guest MSRs into the VM-exit MSR-store list. - Returns: the 1-based index of a failing entry.
-    private func storeMSRList(_ address: UInt64, count: UInt64) -> UInt64? {
+    /// Stores guest MSRs into the VM-exit MSR-store list. An entry naming an MSR that does not exist is a
+    /// VMX abort on hardware; TinyVMX does not model aborts and leaves that entry unwritten.
+    private func storeMSRList(_ address: UInt64, count: UInt64) {
         for i in 0..<count {
             let entry = address &+ 16 &* i
-            let index = UInt32(truncatingIfNeeded: physicalRead64(entry))
-            guard let value = readMSR(index) else { return i &+ 1 }
+            guard let value = readMSR(UInt32(truncatingIfNeeded: physicalRead64(entry))) else { continue }
             physicalWrite64(entry &+ 8, value)
         }
-        return nil
     }
 }
