@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "TinyVMX", targets: ["TinyVMX"]),
         .library(name: "TinyVMXOracle", targets: ["TinyVMXOracle"]),
+        .library(name: "TinyVMXLab", targets: ["TinyVMXLab"]),
         .library(name: "TinyVMXCommands", targets: ["TinyVMXCommands"]),
         .executable(name: "tinyvmx", targets: ["tinyvmx"]),
     ],
@@ -23,15 +24,19 @@ let package = Package(
         .target(name: "CTinyVMXNative"),
         .target(name: "TinyVMX", dependencies: ["CCapstone", "CTinyVMXNative"]),
         .target(name: "TinyVMXOracle", dependencies: ["CTinyVMXNative"]),
+        // The CR2 lab: KVM-like routines from Programs/kvm run against a guest, compared and swept.
+        .target(name: "TinyVMXLab", dependencies: ["TinyVMX"]),
         .target(
             name: "TinyVMXCommands",
             dependencies: [
                 "TinyVMX",
+                "TinyVMXLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "tinyvmx", dependencies: ["TinyVMXCommands"]),
         .testTarget(name: "TinyVMXTests", dependencies: ["TinyVMX", "TinyVMXOracle"]),
         .testTarget(name: "TinyVMXCommandsTests", dependencies: ["TinyVMXCommands", "TinyVMX"]),
+        .testTarget(name: "TinyVMXLabTests", dependencies: ["TinyVMXLab", "TinyVMX"]),
     ]
 )

@@ -1,4 +1,4 @@
-/// A static linker for one x86-64 relocatable object: places its sections at a base address, resolves its symbols
+/// A static linker for x86-64 relocatable objects (one, or several linked together): places their sections at a base address, resolves its symbols
 /// and applies its RELA relocations, producing a ``ProgramImage``.
 ///
 /// Layout: every `SHF_ALLOC` section in section-header order from `baseAddress`, each at the next multiple of its
@@ -42,20 +42,52 @@ public enum ELFLinker {
     public static func link(_ object: ELFObject, at baseAddress: UInt64, entry: String?) throws(LoadError)
         -> ProgramImage
     {
-        try rejectRELSections(object)
-        var layout = try Layout(object: object, baseAddress: baseAddress)
-        for relocationSection in object.relocationSections
-        where layout.sectionAddresses[relocationSection.targetSectionIndex] != nil {
-            for relocation in relocationSection.relocations {
-                try apply(relocation, in: relocationSection, object: object, layout: &layout)
+        try link([object], at: baseAddress, entry: entry)
+    }
+
+    /// Links several objects into one image, as `ld -r`-free static linking does: the objects' sections are placed
+    /// one object after another (each object's sections in header order, then its common symbols), an undefined
+    /// symbol resolves to the global or weak definition of that name in any object, and relocations are applied.
+    ///
+    /// A name defined as global in two objects is an error; a weak definition yields to a global one, and of two
+    /// weak definitions the first wins. Local symbols never resolve another object's references. The image's
+    /// symbol table holds every global, then the locals of the objects in order for names no global uses (the
+    /// first object's local wins a clash).
+    /// - Parameters:
+    ///   - objects: The parsed objects, in placement order (at least one).
+    ///   - baseAddress: The guest address of the first allocated section (before alignment).
+    ///   - entry: A symbol name, or an absolute address written in decimal or `0x` hexadecimal; `nil` means `_start`.
+    /// - Returns: The linked image.
+    /// - Throws: The errors of ``link(_:at:entry:)``, plus ``LoadError/duplicateSymbol(_:)``.
+    public static func link(_ objects: [ELFObject], at baseAddress: UInt64, entry: String?) throws(LoadError)
+        -> ProgramImage
+    {
+        var layouts: [Layout] = []
+        var cursor = baseAddress
+        for object in objects {
+            try rejectRELSections(object)
+            layouts.append(try Layout(object: object, baseAddress: baseAddress, cursor: &cursor))
+        }
+        let globals = try globalSymbols(objects, layouts: layouts)
+        for (index, object) in objects.enumerated() {
+            for relocationSection in object.relocationSections
+            where layouts[index].sectionAddresses[relocationSection.targetSectionIndex] != nil {
+                for relocation in relocationSection.relocations {
+                    try apply(relocation, in: relocationSection, object: object, layout: &layouts[index], globals: globals)
+                }
             }
         }
-        let symbols = definedSymbols(object, layout: layout)
+        var symbols = globals
+        for (index, object) in objects.enumerated() {
+            for (name, address) in definedSymbols(object, layout: layouts[index]) where symbols[name] == nil {
+                symbols[name] = address
+            }
+        }
         let entryName = entry ?? "_start"
         guard let entryAddress = number(entryName) ?? symbols[entryName] else {
             throw .missingEntrySymbol(entryName)
         }
-        return ProgramImage(segments: layout.segments, symbols: symbols, entry: entryAddress)
+        return ProgramImage(segments: layouts.flatMap(\.segments), symbols: symbols, entry: entryAddress)
     }
 }
 
@@ -72,9 +104,10 @@ extension ELFLinker {
         var commonAddresses: [Int: UInt64] = [:]
         var segments: [ProgramImage.Segment] = []
 
-        init(object: ELFObject, baseAddress: UInt64) throws(LoadError) {
+        /// Places `object`'s sections and common symbols from `cursor` (advanced past them); `baseAddress` is the
+        /// image's start, for the size limit.
+        init(object: ELFObject, baseAddress: UInt64, cursor: inout UInt64) throws(LoadError) {
             sectionAddresses = Array(repeating: nil, count: object.sections.count)
-            var cursor = baseAddress
             // An `SHT_NULL` header is inactive whatever its flags say.
             for section in object.sections where section.isAllocated && section.type != ELFObject.shtNull {
                 let address = try Self.place(
@@ -148,11 +181,14 @@ extension ELFLinker {
     /// The address a relocation uses for symbol `index` (S).
     /// - Throws: ``LoadError/undefinedSymbol(_:)`` for an undefined non-weak symbol,
     ///   ``LoadError/malformed(reason:offset:)`` for one defined in an unloaded section or by a reserved `st_shndx`.
-    private static func address(ofSymbol index: Int, object: ELFObject, layout: Layout) throws(LoadError) -> UInt64 {
+    private static func address(
+        ofSymbol index: Int, object: ELFObject, layout: Layout, globals: [String: UInt64]
+    ) throws(LoadError) -> UInt64 {
         guard index != 0, index < object.symbols.count else { return 0 }
         let symbol = object.symbols[index]
         switch symbol.definition {
         case .undefined:
+            if let address = globals[symbol.name] { return address }
             guard symbol.isWeak else { throw .undefinedSymbol(symbol.name) }
             return 0
         case .absolute:
@@ -180,6 +216,35 @@ extension ELFLinker {
             return object.sections[section].name
         }
         return symbol.name
+    }
+
+    /// The global and weak definitions of all objects by name (a global wins over a weak one, the first weak wins).
+    /// - Throws: ``LoadError/duplicateSymbol(_:)`` for a name two objects define as global.
+    private static func globalSymbols(_ objects: [ELFObject], layouts: [Layout]) throws(LoadError) -> [String: UInt64] {
+        var result: [String: UInt64] = [:]
+        var strong: Set<String> = []
+        for (index, object) in objects.enumerated() {
+            for symbol in object.symbols
+            where !symbol.isLocal && !symbol.name.isEmpty && !symbol.isSectionSymbol && !symbol.isFileSymbol {
+                let address: UInt64
+                switch symbol.definition {
+                case .absolute: address = symbol.value
+                case .common: address = layouts[index].commonAddresses[symbol.index] ?? 0
+                case .section(let section):
+                    guard let base = layouts[index].sectionAddresses[section] else { continue }
+                    address = base &+ symbol.value
+                case .undefined, .reserved: continue
+                }
+                if symbol.isWeak || symbol.definition == .common {
+                    if result[symbol.name] == nil { result[symbol.name] = address }
+                    continue
+                }
+                guard !strong.contains(symbol.name) else { throw .duplicateSymbol(symbol.name) }
+                strong.insert(symbol.name)
+                result[symbol.name] = address
+            }
+        }
+        return result
     }
 
     /// Named symbols defined in loaded sections, as absolute addresses (a global wins over a local of the same name).
@@ -259,7 +324,7 @@ extension ELFLinker {
     /// Computes one relocation and writes it into the target section's segment.
     private static func apply(
         _ relocation: ELFObject.Relocation, in relocationSection: ELFObject.RelocationSection, object: ELFObject,
-        layout: inout Layout
+        layout: inout Layout, globals: [String: UInt64]
     ) throws(LoadError) {
         let target = object.sections[relocationSection.targetSectionIndex]
         guard let kind = RelocationKind(rawValue: relocation.type) else {
@@ -273,7 +338,8 @@ extension ELFLinker {
                 reason: "relocation at \(target.name)+\(relocation.offset) (\(kind.width) bytes) lies "
                     + "outside the section's \(target.size) bytes of data", offset: target.fileOffset)
         }
-        let symbolAddress = try address(ofSymbol: relocation.symbolIndex, object: object, layout: layout)
+        let symbolAddress = try address(
+            ofSymbol: relocation.symbolIndex, object: object, layout: layout, globals: globals)
         let place = base &+ relocation.offset
         var value = symbolAddress &+ UInt64(bitPattern: relocation.addend)
         if kind.isPCRelative { value &-= place }

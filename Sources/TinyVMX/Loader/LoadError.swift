@@ -23,8 +23,10 @@ public enum LoadError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated(what: String, offset: UInt64, length: UInt64, fileSize: UInt64)
     /// A field is inconsistent (`reason`), read at file offset `offset`.
     case malformed(reason: String, offset: UInt64)
-    /// A relocation refers to a symbol that the object does not define.
+    /// A relocation refers to a symbol that no object being linked defines.
     case undefinedSymbol(String)
+    /// Two objects linked together both define this global symbol.
+    case duplicateSymbol(String)
     /// The entry point was neither a defined symbol nor a number (`_start` when none was named).
     case missingEntrySymbol(String)
     /// A relocation type the linker does not implement, at `offset` in `section`.
@@ -72,6 +74,8 @@ public enum LoadError: Error, Equatable, Sendable, CustomStringConvertible {
             return "malformed ELF at offset \(Self.hex(offset)): \(reason)"
         case .undefinedSymbol(let name):
             return "undefined symbol '\(name)' is referenced by a relocation"
+        case .duplicateSymbol(let name):
+            return "symbol '\(name)' is defined as global by two of the objects being linked"
         case .missingEntrySymbol(let name):
             return "entry symbol '\(name)' is not defined (name a symbol or an address with --entry)"
         case .unsupportedRelocation(let type, let section, let offset):

@@ -61,10 +61,14 @@ public enum Toolchain {
     /// - Parameters:
     ///   - path: The source or object file.
     ///   - defines: `NAME` or `NAME=VALUE` macros, as for ``loadProgram(path:baseAddress:entry:defines:)``.
+    ///   - includeDirectories: More `-I` directories for `.S` and `.c` (the file's own directory is always one).
     /// - Returns: The ELF object file's bytes.
     /// - Throws: ``LoadError/unsupportedFileExtension(path:)`` (also for `.bin`), ``LoadError/io(path:reason:)``,
     ///   ``LoadError/toolNotFound(tool:package:)``, ``LoadError/toolFailed(tool:status:stderr:)``.
-    public static func buildObject(path: String, defines: [String] = []) throws(LoadError) -> [UInt8] {
+    public static func buildObject(
+        path: String, defines: [String] = [], includeDirectories: [String] = []
+    ) throws(LoadError) -> [UInt8] {
+        let includes = includeDirectories.flatMap { ["-I", $0] }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         switch url.pathExtension {
@@ -81,7 +85,7 @@ public enum Toolchain {
                 let preprocessed = temporary + "/preprocessed.s"
                 try run(
                     .compiler,
-                    ["-E", "-x", "assembler-with-cpp", "-I", directory]
+                    ["-E", "-x", "assembler-with-cpp", "-I", directory] + includes
                         + defines.map { "-D" + $0 } + ["-o", preprocessed, path])
                 return try runAssembler(input: preprocessed, includeDirectory: directory, defines: [], in: temporary)
             }
@@ -90,7 +94,7 @@ public enum Toolchain {
             return try withTemporaryDirectory { (temporary) throws(LoadError) in
                 let output = temporary + "/out.o"
                 try run(
-                    .compiler, cFlags + ["-I", directory] + defines.map { "-D" + $0 } + ["-c", "-o", output, path])
+                    .compiler, cFlags + ["-I", directory] + includes + defines.map { "-D" + $0 } + ["-c", "-o", output, path])
                 return try readFile(output)
             }
         default:

@@ -72,7 +72,7 @@ extension Core {
             interruptionErrorCode: saveGuest ? exit.interruptionErrorCode : 0, idtVectoringInfo: vectoringInfo,
             guestRIP: guestRIP, instructionLength: exit.instructionLength,
             guestLinearAddress: exit.guestLinearAddress ?? 0, guestPhysicalAddress: exit.guestPhysicalAddress ?? 0,
-            instructionCount: instructionCount))
+            instructionCount: instructionCount, cr2: state.pointee.cr2))
         vmTransitionFlush()
     }
 

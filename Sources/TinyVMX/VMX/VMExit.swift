@@ -94,4 +94,6 @@ public struct VMExitRecord: Sendable, Equatable {
     public var guestPhysicalAddress: UInt64
     /// Instructions retired (by this machine since load) when the exit happened.
     public var instructionCount: UInt64
+    /// CR2 right after the exit: the guest's value, since VM exits neither save nor load CR2.
+    public var cr2: UInt64
 }

@@ -1,0 +1,177 @@
+import TinyVMX
+
+/// One variant's lab image on a machine: configures the harness, runs it one step at a time while recording the
+/// routine's windows, and replays a run to a chosen boundary for the NMI sweep.
+final class LabRunner {
+    let variant: LabVariant
+    let image: ProgramImage
+    let machine = Machine()
+    private let routine: UInt64
+    private let routineReturned: UInt64
+    private let config: UInt64
+    private let records: UInt64
+    private let nmiLog: UInt64
+    private let status: UInt64
+    private let transitionsDone: UInt64
+    private let oopsLog: UInt64
+    private let oopsLogLength: UInt64
+    private let guestNMIPoint: UInt64?
+
+    init(variant: LabVariant, image: ProgramImage) throws(LabError) {
+        self.variant = variant
+        self.image = image
+        func symbol(_ name: String) throws(LabError) -> UInt64 {
+            guard let address = image.symbols[name] else { throw .missingSymbol(name, variant: variant.name) }
+            return address
+        }
+        routine = try symbol("vmx_vcpu_enter_exit")
+        routineReturned = try symbol("lab_routine_returned")
+        config = try symbol("lab_config")
+        records = try symbol("lab_records")
+        nmiLog = try symbol("lab_nmi_log")
+        status = try symbol("lab_status")
+        transitionsDone = try symbol("lab_transitions_done")
+        oopsLog = try symbol("oops_log")
+        oopsLogLength = try symbol("oops_log_len")
+        guestNMIPoint = image.symbols["guest_nmi_point"]
+        machine.load(image)
+    }
+
+    /// Steps allowed for a run of `schedule` before it counts as a runaway.
+    private func stepBudget(_ schedule: LabSchedule) -> UInt64 { 5_000_000 + UInt64(schedule.transitions) * 50_000 }
+
+    /// Resets the machine and writes the schedule into `lab_config`; arms the guest's NMI point.
+    private func start(_ schedule: LabSchedule) {
+        machine.reset()
+        let words: [UInt64] = [
+            UInt64(schedule.transitions), LabSchedule.ppm(schedule.guestFaultRate),
+            LabSchedule.ppm(schedule.hostFaultRate), schedule.failAt.map(UInt64.init) ?? ~0,
+        ]
+        // The image defines lab_config, so these writes cannot fail.
+        try? machine.writeMemory(words.flatMap(Self.bytes), at: config)
+        if let guestNMIPoint {
+            // The guest reaches the point once per transition and once more when re-entered there.
+            for k in 0..<schedule.transitions { machine.scheduleNMI(atRIP: guestNMIPoint, occurrence: 2 * k + 1) }
+        }
+    }
+
+    // MARK: Recorded run
+
+    /// Runs the harness for `schedule` one step at a time. Windows in `keep` get their boundaries recorded.
+    func trace(_ schedule: LabSchedule, keep: Set<Int>) throws(LabError) -> LabRun {
+        start(schedule)
+        var windows: [TransitionWindow] = []
+        var open: WindowRecorder?
+        var steps: UInt64 = 0
+        let budget = stepBudget(schedule)
+        while true {
+            let rip = machine[.rip]
+            let root = machine.vmx.operation != .nonRoot
+            if open == nil && root && rip == routine {
+                open = WindowRecorder(
+                    transition: windows.count, machine: machine, keep: keep.contains(windows.count),
+                    nmisLogged: (try? machine.read64(at: nmiLog)) ?? 0)
+            } else if let recorder = open, root && rip == routineReturned {
+                windows.append(recorder.finish(machine: machine))
+                open = nil
+            }
+            let result: RunResult
+            if open != nil {
+                result = open!.step(machine)
+            } else {
+                result = machine.step()
+            }
+            steps += 1
+            switch result.stop {
+            case .instructionLimit:
+                guard steps < budget else { throw .runaway(variant: variant.name, steps: steps) }
+            case .halt:
+                return try finishRun(schedule, windows: windows)
+            default:
+                throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+            }
+        }
+    }
+
+    private func finishRun(_ schedule: LabSchedule, windows: [TransitionWindow]) throws(LabError) -> LabRun {
+        let status = (try? machine.read64(at: status)) ?? ~0
+        let done = (try? machine.read64(at: transitionsDone)) ?? 0
+        guard status == 0, done == UInt64(schedule.transitions) else {
+            throw .harnessFailed(
+                variant: variant.name, status: status, transitionsDone: done, expected: UInt64(schedule.transitions))
+        }
+        guard windows.count == schedule.transitions else {
+            throw .windowNotFound(variant: variant.name, transition: windows.count, found: windows.count)
+        }
+        var records: [Int: LabRecord] = [:]
+        for t in max(0, schedule.transitions - Int(LabLayout.maxRecords))..<schedule.transitions {
+            records[t] = record(t)
+        }
+        return LabRun(
+            variant: variant.name, schedule: schedule, windows: windows, records: records, oopsLine: oopsCR2Line(),
+            instructions: machine.instructionsExecuted)
+    }
+
+    private func record(_ t: Int) -> LabRecord {
+        let base = records + UInt64(t % Int(LabLayout.maxRecords)) * LabLayout.recordSize
+        func word(_ offset: UInt64) -> UInt64 { (try? machine.read64(at: base + offset)) ?? 0 }
+        let flags = word(LabLayout.recordFlags)
+        let reason = word(LabLayout.recordExitReason)
+        return LabRecord(
+            hostCR2BeforeEntry: word(LabLayout.recordHostCR2Before), hostCR2AfterExit: word(LabLayout.recordHostCR2After),
+            oopsCR2: word(LabLayout.recordOopsCR2), vcpuCR2: word(LabLayout.recordVCPUCR2),
+            fail: word(LabLayout.recordFail), exitReason: reason == ~0 ? nil : UInt32(truncatingIfNeeded: reason),
+            guestFaulted: flags & LabLayout.flagGuestFault != 0, hostFaulted: flags & LabLayout.flagHostFault != 0,
+            cr2MarkedGuestOwned: flags & LabLayout.flagCR2Marked != 0)
+    }
+
+    /// The "CR2: ..." line of the last oops dump.
+    private func oopsCR2Line() -> String {
+        let length = min((try? machine.read64(at: oopsLogLength)) ?? 0, 4096)
+        let bytes = (try? machine.readMemory(at: oopsLog, count: Int(length))) ?? []
+        let text = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        return text.split(separator: "\n").first { $0.hasPrefix("CR2:") }.map(String.init) ?? ""
+    }
+
+    // MARK: Replay for the NMI sweep
+
+    /// Replays `schedule` to boundary `boundary` of `window` (recorded by ``trace(_:keep:)``), injects one NMI
+    /// there, runs to the end, and returns the CR2 the host's NMI handler saw on entry and the RIP it interrupted.
+    func nmi(at boundary: Int, of window: TransitionWindow, schedule: LabSchedule) throws(LabError)
+        -> (cr2: UInt64, rip: UInt64)?
+    {
+        start(schedule)
+        while machine.instructionsExecuted < window.startInstruction {
+            let result = machine.run(maxInstructions: window.startInstruction - machine.instructionsExecuted)
+            guard result.stop == .instructionLimit else {
+                throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+            }
+        }
+        var extra = 0
+        while machine[.rip] != routine || machine.vmx.operation == .nonRoot {
+            extra += 1
+            guard extra < 16, machine.step().stop == .instructionLimit else {
+                throw .replayDiverged(variant: variant.name, boundary: 0, expectedRIP: routine, rip: machine[.rip])
+            }
+        }
+        for k in 0..<boundary {
+            machine.step()
+            let expected = window.boundaries[k + 1].rip
+            guard machine[.rip] == expected else {
+                throw .replayDiverged(variant: variant.name, boundary: k + 1, expectedRIP: expected, rip: machine[.rip])
+            }
+        }
+        machine.injectNMI()
+        let result = machine.run(maxInstructions: stepBudget(schedule))
+        guard result.stop == .halt else {
+            throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+        }
+        let count = (try? machine.read64(at: nmiLog + LabLayout.nmiCount)) ?? 0
+        let index = window.nmisLoggedBefore
+        guard index < count, index < LabLayout.nmiMax else { return nil }
+        let entry = nmiLog + LabLayout.nmiEntries + 16 * index
+        return ((try? machine.read64(at: entry)) ?? 0, (try? machine.read64(at: entry + 8)) ?? 0)
+    }
+
+    private static func bytes(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
+}
