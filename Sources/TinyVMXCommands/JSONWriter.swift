@@ -1,7 +1,11 @@
+import Foundation
+
 /// A minimal JSON value that prints with keys in insertion order (readers diff these outputs).
 public indirect enum JSONValue: Equatable, Sendable {
     case string(String)
     case number(UInt64)
+    /// A fractional number, printed with up to 6 decimals.
+    case decimal(Double)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -17,12 +21,21 @@ public indirect enum JSONValue: Equatable, Sendable {
         switch self {
         case .string(let s): return Self.quote(s)
         case .number(let n): return String(n)
+        case .decimal(let d): return Self.decimalText(d)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .array(let items): return "[" + items.map(\.rendered).joined(separator: ", ") + "]"
         case .object(let fields):
             return "{" + fields.map { Self.quote($0.0) + ": " + $0.1.rendered }.joined(separator: ", ") + "}"
         }
+    }
+
+    private static func decimalText(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        var text = String(format: "%.6f", d)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     private static func quote(_ s: String) -> String {

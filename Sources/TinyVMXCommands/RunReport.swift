@@ -15,6 +15,7 @@ struct RunReport {
         switch result.stop {
         case .halt: return (nil, nil, "hlt executed")
         case .instructionLimit: return (nil, nil, "instruction budget exhausted")
+        case .breakpoint: return (nil, nil, "breakpoint reached")
         case .exception(let v, let e):
             let name = ExceptionName.of(v)
             var m = "\(name) (vector \(v))" + (e.map { " error code 0x\(String($0, radix: 16))" } ?? "")

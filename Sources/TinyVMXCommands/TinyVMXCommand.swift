@@ -5,7 +5,9 @@ public struct TinyVMXCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tinyvmx",
         abstract: "Run x86-64 machine code on an exact interpreter: paging, faults, CR2, VMX.",
-        subcommands: [RunCommand.self, BenchCommand.self]
+        subcommands: [
+            CR2DiffCommand.self, NMISweepCommand.self, CostCommand.self, RunCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}

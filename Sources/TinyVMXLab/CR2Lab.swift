@@ -16,6 +16,8 @@ public final class CR2Lab {
     /// The guest file.
     public let guest: String
     private let runners: [LabRunner]
+    /// The linked image of each variant, in ``variants`` order.
+    public var images: [ProgramImage] { runners.map(\.image) }
 
     /// Builds the lab image of every variant (compiling and assembling with the system toolchain).
     /// - Parameters:

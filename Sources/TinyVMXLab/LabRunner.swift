@@ -57,16 +57,44 @@ final class LabRunner {
 
     // MARK: Recorded run
 
-    /// Runs the harness for `schedule` one step at a time. Windows in `keep` get their boundaries recorded.
+    /// Runs the harness for `schedule`: at full speed between calls of the routine, one step at a time inside
+    /// them. Windows in `keep` get their boundaries recorded, and after such a window the run keeps stepping
+    /// while CR2 still holds the guest's value, to measure how long the routine left it there.
     func trace(_ schedule: LabSchedule, keep: Set<Int>) throws(LabError) -> LabRun {
         start(schedule)
         var windows: [TransitionWindow] = []
         var open: WindowRecorder?
+        var lingering = false   // a kept window returned with a guest-owned CR2 still loaded
         var steps: UInt64 = 0
         let budget = stepBudget(schedule)
         while true {
+            if open == nil && !lingering {
+                // Full speed to the next call of the routine (or the harness's final HLT).
+                let remaining = budget > machine.instructionsExecuted ? budget - machine.instructionsExecuted : 0
+                let result = machine.run(maxInstructions: remaining, until: [routine])
+                switch result.stop {
+                case .breakpoint: break
+                case .halt: return try finishRun(schedule, windows: windows)
+                case .instructionLimit: throw .runaway(variant: variant.name, steps: machine.instructionsExecuted)
+                default: throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+                }
+            }
             let rip = machine[.rip]
             let root = machine.vmx.operation != .nonRoot
+            if lingering, let last = windows.last {
+                let owner = last.owner(of: machine[.cr2])
+                if root && rip == routine {
+                    windows[windows.count - 1].afterReturnEnd = "next routine call"
+                    lingering = false
+                } else if owner != .guest {
+                    windows[windows.count - 1].afterReturnEnd =
+                        owner == .host ? "host #PF (CR2 is the host's again)" : "CR2 changed to another value"
+                    lingering = false
+                    continue
+                } else {
+                    windows[windows.count - 1].guestCR2BoundariesAfterReturn += 1
+                }
+            }
             if open == nil && root && rip == routine {
                 open = WindowRecorder(
                     transition: windows.count, machine: machine, keep: keep.contains(windows.count),
@@ -74,6 +102,11 @@ final class LabRunner {
             } else if let recorder = open, root && rip == routineReturned {
                 windows.append(recorder.finish(machine: machine))
                 open = nil
+                if keep.contains(windows.count - 1) && windows[windows.count - 1].owner(of: machine[.cr2]) == .guest {
+                    lingering = true
+                    windows[windows.count - 1].afterReturnEnd = "end of run"
+                }
+                continue
             }
             let result: RunResult
             if open != nil {

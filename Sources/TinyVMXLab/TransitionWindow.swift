@@ -62,6 +62,11 @@ public struct TransitionWindow: Sendable, Equatable {
     public var boundaries: [LabBoundary]
     /// CR2 values the guest owned during the window.
     public var guestCR2Values: [UInt64]
+    /// Boundaries after the routine's return at which CR2 still held a guest-owned value: the part of the NMI
+    /// window the routine leaves open (0 when it restored the host's CR2).
+    public var guestCR2BoundariesAfterReturn: Int = 0
+    /// What closed that part: "host #PF" (CR2 became the host's again), "next entry", "end of run", ...
+    public var afterReturnEnd: String = "returned with host CR2"
 
     /// Classifies a CR2 value seen during this window (the host's value wins a tie).
     public func owner(of value: UInt64) -> CR2Owner {

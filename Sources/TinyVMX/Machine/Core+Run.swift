@@ -13,6 +13,8 @@ extension Core {
         /// Internal to the run loop: something changed that the event check must see (a delivery, HLT,
         /// an instruction that opened an interrupt window).
         case events
+        /// A block was about to start at one of `breakpoints`.
+        case breakpoint
     }
 
     /// Most instructions in one decoded block.
@@ -215,6 +217,9 @@ extension Core {
         while true {
             if fuelUsed >= limit { return .budget }
             let address = rip
+            if !breakpoints.isEmpty && breakpoints.contains(address) && fuelUsed != breakpointRunStart {
+                return .breakpoint
+            }
             var current: Int32 = -1
             if previous >= 0 && blocks.isValid(previous) {
                 let b = blocks.blocks[Int(previous)]

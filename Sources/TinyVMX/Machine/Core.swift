@@ -42,6 +42,10 @@ final class Core {
     var vmExitLog: [VMExitRecord] = []
     /// Set by `Machine.step()`: a delivery or VM exit ends the run, so it is a step of its own.
     var stopAfterEvent = false
+    /// Addresses a run stops at when control transfers there (see `Machine.run(maxInstructions:until:)`), and
+    /// the fuel count at that run's start (a run never stops where it starts).
+    var breakpoints: [UInt64] = []
+    var breakpointRunStart: UInt64 = .max
     /// The exit a thrown `ExecutionEvent.vmExit` stands for (set by `exitEvent`).
     var pendingExit = VMExit(reason: 0)
     /// Pending, blocked and scheduled events (NMI, external interrupts) and the halt state.

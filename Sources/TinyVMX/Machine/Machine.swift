@@ -124,6 +124,22 @@ public final class Machine {
         return RunResult(stop: publicStop(stop), rip: core.rip, instructions: core.instructionCount - startCount)
     }
 
+    /// Runs like ``run(maxInstructions:)`` but also stops, before executing it, when control transfers to one
+    /// of `addresses`: a jump, call, return, exception or VM exit lands there (the run loop checks where each
+    /// block of decoded code starts, so an address reached by falling through from the instruction before it
+    /// is not seen unless a block happens to start there). The boundary the run starts at never stops it.
+    /// - Returns: `.breakpoint` with RIP on the address, or any stop `run(maxInstructions:)` gives.
+    @discardableResult
+    public func run(maxInstructions: UInt64 = Machine.defaultMaxInstructions, until addresses: [UInt64]) -> RunResult {
+        core.breakpoints = addresses
+        core.breakpointRunStart = core.fuelUsed
+        defer {
+            core.breakpoints = []
+            core.breakpointRunStart = .max
+        }
+        return run(maxInstructions: maxInstructions)
+    }
+
     /// Executes one instruction (a repeated string instruction may take several steps), or performs one
     /// event that happens instead: an exception delivered or a VM exit for an instruction that did not
     /// retire, an NMI or interrupt delivered, or a VM exit at the boundary. Such a step retires nothing
@@ -143,6 +159,7 @@ public final class Machine {
         case .unsupported: return .unsupported(unsupportedInstruction(at: core.rip))
         case .tripleFault: return .tripleFault
         case .events: return .instructionLimit  // never escapes the run loop
+        case .breakpoint: return .breakpoint
         }
     }
 

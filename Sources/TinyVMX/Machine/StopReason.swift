@@ -11,6 +11,8 @@ public enum StopReason: Sendable, Equatable {
     case unsupported(UnsupportedInstruction)
     /// A fault while delivering #DF: the processor shut down (RIP is on the instruction whose fault started it).
     case tripleFault
+    /// Control reached an address given to ``Machine/run(maxInstructions:until:)`` (RIP is on it, not executed).
+    case breakpoint
 
     /// The short name used by the CLI's JSON (`halt`, `exception`, `instruction-limit`, `unsupported`).
     public var name: String {
@@ -20,6 +22,7 @@ public enum StopReason: Sendable, Equatable {
         case .instructionLimit: return "instruction-limit"
         case .unsupported: return "unsupported"
         case .tripleFault: return "triple-fault"
+        case .breakpoint: return "breakpoint"
         }
     }
 }

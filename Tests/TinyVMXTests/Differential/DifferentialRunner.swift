@@ -87,6 +87,7 @@ struct DifferentialRunner {
         case .instructionLimit: stop = .instructionLimit(rip: result.rip)
         case .unsupported(let u): stop = .unsupported(u.description)
         case .tripleFault: stop = .unsupported("triple fault at 0x\(String(result.rip, radix: 16))")
+        case .breakpoint: stop = .unsupported("breakpoint without breakpoints")
         }
         return RunOutcome(
             stop: stop, gpr: registers.map { machine[$0] }, rflags: machine[.rflags],
