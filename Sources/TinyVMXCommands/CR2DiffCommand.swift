@@ -30,7 +30,7 @@ public struct CR2DiffCommand: ParsableCommand {
         try execute(to: &output)
     }
 
-    func execute<Out: TextOutputStream>(to output: inout Out) throws {
+    public func execute<Out: TextOutputStream>(to output: inout Out) throws {
         let built = try lab.lab()
         let schedule = LabSchedule(transitions: transitions, failAt: failAt)
         let results = try labStep { () throws(LabError) in try built.diff(schedule) }

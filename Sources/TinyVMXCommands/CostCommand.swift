@@ -44,7 +44,7 @@ public struct CostCommand: ParsableCommand {
         try execute(to: &output)
     }
 
-    func execute<Out: TextOutputStream>(to output: inout Out) throws {
+    public func execute<Out: TextOutputStream>(to output: inout Out) throws {
         var options = LabOptions()
         options.guest = guest
         options.variants = variants

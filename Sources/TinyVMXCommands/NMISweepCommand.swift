@@ -26,7 +26,7 @@ public struct NMISweepCommand: ParsableCommand {
         try execute(to: &output)
     }
 
-    func execute<Out: TextOutputStream>(to output: inout Out) throws {
+    public func execute<Out: TextOutputStream>(to output: inout Out) throws {
         let built = try lab.lab()
         let results = try labStep { () throws(LabError) in try built.sweep(LabSchedule(transitions: transitions)) }
         try lab.writeSVG {

@@ -59,13 +59,10 @@ public final class CR2Lab {
         var results: [NMISweepResult] = []
         for (runner, run) in zip(runners, runs) {
             let window = run.windows[run.windows.count - 1]
-            var seen: [NMISweepResult.Point] = []
-            for boundary in window.boundaries {
-                let hit = try runner.nmi(at: boundary.index, of: window, schedule: run.schedule)
-                seen.append(
-                    NMISweepResult.Point(
-                        boundary: boundary, nmiCR2: hit?.cr2, nmiRIP: hit?.rip,
-                        owner: hit.map { window.owner(of: $0.cr2) }))
+            let hits = try runner.sweep(window, schedule: run.schedule)
+            let seen = zip(window.boundaries, hits).map { boundary, hit in
+                NMISweepResult.Point(
+                    boundary: boundary, nmiCR2: hit?.cr2, nmiRIP: hit?.rip, owner: hit.map { window.owner(of: $0.cr2) })
             }
             results.append(NMISweepResult(variant: run.variant, window: window, points: seen))
         }

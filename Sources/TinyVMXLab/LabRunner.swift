@@ -16,6 +16,7 @@ final class LabRunner {
     private let oopsLog: UInt64
     private let oopsLogLength: UInt64
     private let guestNMIPoint: UInt64?
+    private let nmiExit: UInt64
 
     init(variant: LabVariant, image: ProgramImage) throws(LabError) {
         self.variant = variant
@@ -34,6 +35,7 @@ final class LabRunner {
         oopsLog = try symbol("oops_log")
         oopsLogLength = try symbol("oops_log_len")
         guestNMIPoint = image.symbols["guest_nmi_point"]
+        nmiExit = try symbol("nmi_exit_read_cr2")
         machine.load(image)
     }
 
@@ -166,20 +168,16 @@ final class LabRunner {
         return text.split(separator: "\n").first { $0.hasPrefix("CR2:") }.map(String.init) ?? ""
     }
 
-    // MARK: Replay for the NMI sweep
+    // MARK: Replays for the NMI sweep
 
-    /// Replays `schedule` to boundary `boundary` of `window` (recorded by ``trace(_:keep:)``), injects one NMI
-    /// there, runs to the end, and returns the CR2 the host's NMI handler saw on entry and the RIP it interrupted.
-    func nmi(at boundary: Int, of window: TransitionWindow, schedule: LabSchedule) throws(LabError)
-        -> (cr2: UInt64, rip: UInt64)?
-    {
+    /// For each boundary of `window` (recorded by ``trace(_:keep:)``): replays `schedule` to it, injects one NMI
+    /// there, runs until the host's NMI handler has logged it, and returns the CR2 the handler saw on entry and
+    /// the RIP it interrupted (nil if it never ran). The run is brought to the routine's entry once and replayed
+    /// from there (``Machine/makeResetPoint()``); the machine is reloaded afterwards.
+    func sweep(_ window: TransitionWindow, schedule: LabSchedule) throws(LabError) -> [(cr2: UInt64, rip: UInt64)?] {
         start(schedule)
-        while machine.instructionsExecuted < window.startInstruction {
-            let result = machine.run(maxInstructions: window.startInstruction - machine.instructionsExecuted)
-            guard result.stop == .instructionLimit else {
-                throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
-            }
-        }
+        defer { machine.load(image) }
+        try runFast(to: window.startInstruction)
         var extra = 0
         while machine[.rip] != routine || machine.vmx.operation == .nonRoot {
             extra += 1
@@ -187,23 +185,65 @@ final class LabRunner {
                 throw .replayDiverged(variant: variant.name, boundary: 0, expectedRIP: routine, rip: machine[.rip])
             }
         }
-        for k in 0..<boundary {
+        let base = machine.instructionsExecuted
+        machine.makeResetPoint()
+        var seen: [(cr2: UInt64, rip: UInt64)?] = []
+        for target in window.boundaries.indices {
+            machine.reset()
+            try replay(to: target, of: window, base: base)
+            seen.append(try nmiHere(loggedBefore: window.nmisLoggedBefore, budget: stepBudget(schedule)))
+        }
+        return seen
+    }
+
+    /// Brings the machine, reset to the routine's entry, to boundary `target`: at full speed to the first boundary
+    /// that shares its instruction count, then one step per event in between, checking RIP against the record.
+    private func replay(to target: Int, of window: TransitionWindow, base: UInt64) throws(LabError) {
+        let boundaries = window.boundaries
+        let first = boundaries.firstIndex { $0.instructionCount == boundaries[target].instructionCount } ?? 0
+        try runFast(to: boundaries[first].instructionCount - base)
+        var at = first
+        if machine[.rip] != boundaries[first].rip {
+            machine.reset()  // landed elsewhere (an event at that boundary): step from the entry instead
+            at = 0
+        }
+        while at < target {
             machine.step()
-            let expected = window.boundaries[k + 1].rip
-            guard machine[.rip] == expected else {
-                throw .replayDiverged(variant: variant.name, boundary: k + 1, expectedRIP: expected, rip: machine[.rip])
+            at += 1
+            guard machine[.rip] == boundaries[at].rip else {
+                throw .replayDiverged(
+                    variant: variant.name, boundary: at, expectedRIP: boundaries[at].rip, rip: machine[.rip])
             }
         }
+    }
+
+    /// Injects an NMI at the current boundary and runs until the handler has logged it (its exit path starts at
+    /// `nmi_exit_read_cr2`) or the harness halts.
+    private func nmiHere(loggedBefore index: UInt64, budget: UInt64) throws(LabError) -> (cr2: UInt64, rip: UInt64)? {
         machine.injectNMI()
-        let result = machine.run(maxInstructions: stepBudget(schedule))
-        guard result.stop == .halt else {
-            throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+        var count: UInt64 = 0
+        while count <= index {
+            let result = machine.run(maxInstructions: budget, until: [nmiExit])
+            count = (try? machine.read64(at: nmiLog + LabLayout.nmiCount)) ?? 0
+            if result.stop == .breakpoint { continue }
+            guard result.stop == .halt else {
+                throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+            }
+            break
         }
-        let count = (try? machine.read64(at: nmiLog + LabLayout.nmiCount)) ?? 0
-        let index = window.nmisLoggedBefore
         guard index < count, index < LabLayout.nmiMax else { return nil }
         let entry = nmiLog + LabLayout.nmiEntries + 16 * index
         return ((try? machine.read64(at: entry)) ?? 0, (try? machine.read64(at: entry + 8)) ?? 0)
+    }
+
+    /// Runs until exactly `count` instructions have retired (deliveries also use budget, so several runs).
+    private func runFast(to count: UInt64) throws(LabError) {
+        while machine.instructionsExecuted < count {
+            let result = machine.run(maxInstructions: count - machine.instructionsExecuted)
+            guard result.stop == .instructionLimit else {
+                throw .machineStopped(variant: variant.name, reason: result.stop.name, rip: result.rip)
+            }
+        }
     }
 
     private static func bytes(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }

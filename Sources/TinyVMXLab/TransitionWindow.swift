@@ -24,6 +24,8 @@ public enum TransitionPhase: String, Sendable, Equatable {
 public struct LabBoundary: Sendable, Equatable {
     /// Position in the window (0 = the routine's first instruction).
     public var index: Int
+    /// Instructions the machine had retired at this boundary (an event step shares its count with the next).
+    public var instructionCount: UInt64
     public var rip: UInt64
     public var phase: TransitionPhase
     /// CR2 at this boundary (what an NMI arriving here would read first).

@@ -24,6 +24,7 @@ struct WindowRecorder {
     mutating func step(_ machine: Machine) -> RunResult {
         let rip = machine[.rip]
         let cr2 = machine[.cr2]
+        let count = machine.instructionsExecuted
         let inGuest = machine.vmx.operation == .nonRoot
         if inGuest { guestValues.insert(cr2) }
         let before = machine.statistics
@@ -67,7 +68,7 @@ struct WindowRecorder {
             let access = reads > 0 ? "read" : writes > 0 ? "write" : nil
             pending.append(
                 LabBoundary(
-                    index: pending.count, rip: rip, phase: inGuest ? .guest : boundaryPhase(event, inGuest: inGuest),
+                    index: pending.count, instructionCount: count, rip: rip, phase: inGuest ? .guest : boundaryPhase(event, inGuest: inGuest),
                     cr2: cr2, owner: .other, instruction: text, event: event, cr2Access: access))
         }
         return result
@@ -87,7 +88,7 @@ struct WindowRecorder {
             var boundaries = pending
             boundaries.append(
                 LabBoundary(
-                    index: boundaries.count, rip: machine[.rip], phase: phase, cr2: machine[.cr2], owner: .other,
+                    index: boundaries.count, instructionCount: machine.instructionsExecuted, rip: machine[.rip], phase: phase, cr2: machine[.cr2], owner: .other,
                     instruction: machine.disassemble(at: machine[.rip])?.text ?? "", event: nil, cr2Access: nil))
             for i in boundaries.indices { boundaries[i].owner = result.owner(of: boundaries[i].cr2) }
             result.boundaries = boundaries

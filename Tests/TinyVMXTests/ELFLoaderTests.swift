@@ -493,3 +493,55 @@ import TinyVMX
         }
     }
 }
+
+/// Several objects linked into one image (the CR2 lab links harness, routine, vmenter and guest this way).
+@Suite struct MultiObjectLinkTests {
+    static func object(_ source: String) throws -> ELFObject { try Toolchain.assembleObject(source) }
+
+    @Test func referencesResolveAcrossObjects() throws {
+        let a = try Self.object(".globl _start\n_start: call helper\n movabs $value, %rax\n hlt\n")
+        let b = try Self.object(".globl helper, value\nhelper: ret\n .data\nvalue: .quad 7\n")
+        let image = try ELFLinker.link([a, b], at: 0x400000, entry: nil)
+        let machine = Machine()
+        machine.load(image)
+        #expect(machine.run().stop == .halt)
+        #expect(machine[.rax] == image.symbols["value"])
+        #expect(image.symbols["helper"]! > image.symbols["_start"]!)
+    }
+
+    @Test func aGlobalDefinedTwiceIsAnError() throws {
+        let a = try Self.object(".globl _start, twice\n_start: hlt\ntwice: ret\n")
+        let b = try Self.object(".globl twice\ntwice: ret\n")
+        #expect(throws: LoadError.duplicateSymbol("twice")) { try ELFLinker.link([a, b], at: 0x400000, entry: nil) }
+    }
+
+    @Test func aGlobalBeatsAWeakAndLocalsStayPrivate() throws {
+        let a = try Self.object(".globl _start\n.weak pick\n_start: call pick\n call local\n hlt\npick: mov $1, %eax\n ret\nlocal: mov $10, %ebx\n ret\n")
+        let b = try Self.object(".globl pick\npick: mov $2, %eax\n ret\nlocal: mov $20, %ebx\n ret\n")
+        let machine = Machine()
+        machine.load(try ELFLinker.link([a, b], at: 0x400000, entry: nil))
+        #expect(machine.run().stop == .halt)
+        #expect(machine[.rax] == 2 && machine[.rbx] == 10)
+    }
+
+    @Test func anUndefinedSymbolNamesItself() throws {
+        let a = try Self.object(".globl _start\n_start: call nowhere\n hlt\n")
+        #expect(throws: LoadError.undefinedSymbol("nowhere")) { try ELFLinker.link([a], at: 0x400000, entry: nil) }
+    }
+}
+
+/// `Machine.run(until:)`: stops where control transfers to an address, never where it starts.
+@Suite struct BreakpointTests {
+    @Test func stopsAtACallTargetAndAReturnAddress() throws {
+        let object = try Toolchain.assembleObject(
+            ".globl _start, target, back\n_start: call target\nback: hlt\ntarget: mov $5, %eax\n ret\n")
+        let image = try ELFLinker.link([object], at: 0x400000, entry: nil)
+        let machine = Machine()
+        machine.load(image)
+        let first = machine.run(until: [image.symbols["target"]!, image.symbols["back"]!])
+        #expect(first.stop == .breakpoint && first.rip == image.symbols["target"] && machine[.rax] == 0)
+        let second = machine.run(until: [image.symbols["target"]!, image.symbols["back"]!])
+        #expect(second.stop == .breakpoint && second.rip == image.symbols["back"] && machine[.rax] == 5)
+        #expect(machine.run().stop == .halt)
+    }
+}

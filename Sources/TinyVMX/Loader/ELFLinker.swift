@@ -186,9 +186,10 @@ extension ELFLinker {
     ) throws(LoadError) -> UInt64 {
         guard index != 0, index < object.symbols.count else { return 0 }
         let symbol = object.symbols[index]
+        // A global or weak name means the linked image's definition (a weak one may have been overridden).
+        if !symbol.isLocal, !symbol.name.isEmpty, let address = globals[symbol.name] { return address }
         switch symbol.definition {
         case .undefined:
-            if let address = globals[symbol.name] { return address }
             guard symbol.isWeak else { throw .undefinedSymbol(symbol.name) }
             return 0
         case .absolute:

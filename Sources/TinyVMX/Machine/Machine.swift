@@ -82,6 +82,12 @@ public final class Machine {
         load(ProgramImage.flat(bytes, at: address))
     }
 
+    /// Makes the current state the one ``reset()`` returns to, and restarts the instruction count at 0: run to
+    /// an interesting point once, then replay from there many times (the CR2 lab's NMI sweep does).
+    public func makeResetPoint() {
+        commitLoad()
+    }
+
     private func commitLoad() {
         core.materializeFlags()
         core.flushDecodedCode()
