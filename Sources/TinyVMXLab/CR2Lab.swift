@@ -16,6 +16,13 @@ public final class CR2Lab {
     /// The guest file.
     public let guest: String
     private let runners: [LabRunner]
+    /// Steps one call of the routine may take, guest included, before ``LabError/runaway(variant:steps:)``
+    /// (default 200,000; a guest's boot in the first transition takes about 8,000).
+    public var windowStepLimit: UInt64 {
+        get { runners.first?.windowStepLimit ?? 0 }
+        set { for runner in runners { runner.windowStepLimit = newValue } }
+    }
+
     /// The linked image of each variant, in ``variants`` order.
     public var images: [ProgramImage] { runners.map(\.image) }
 

@@ -43,7 +43,8 @@ public enum LabError: Error, Equatable, Sendable, CustomStringConvertible {
             return "variant '\(variant)': replay to boundary \(boundary) reached RIP 0x\(String(rip, radix: 16)), "
                 + "expected 0x\(String(expected, radix: 16))"
         case .runaway(let variant, let steps):
-            return "variant '\(variant)': no end after \(steps) steps (a routine or guest that never returns?)"
+            return "variant '\(variant)': no end after \(steps) steps (a routine that never returns, or a guest "
+                + "that never exits?)"
         }
     }
 }

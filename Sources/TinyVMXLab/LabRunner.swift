@@ -39,6 +39,10 @@ final class LabRunner {
         machine.load(image)
     }
 
+    /// Steps one call of the routine may take (the guest included) before the run counts as a runaway.
+    /// (A guest's boot in the first transition takes about 8,000.)
+    var windowStepLimit: UInt64 = 200_000
+
     /// Steps allowed for a run of `schedule` before it counts as a runaway.
     private func stepBudget(_ schedule: LabSchedule) -> UInt64 { 5_000_000 + UInt64(schedule.transitions) * 50_000 }
 
@@ -68,6 +72,7 @@ final class LabRunner {
         var open: WindowRecorder?
         var lingering = false   // a kept window returned with a guest-owned CR2 still loaded
         var steps: UInt64 = 0
+        var windowSteps: UInt64 = 0
         let budget = stepBudget(schedule)
         while true {
             if open == nil && !lingering {
@@ -98,6 +103,7 @@ final class LabRunner {
                 }
             }
             if open == nil && root && rip == routine {
+                windowSteps = 0
                 open = WindowRecorder(
                     transition: windows.count, machine: machine, keep: keep.contains(windows.count),
                     nmisLogged: (try? machine.read64(at: nmiLog)) ?? 0)
@@ -112,6 +118,10 @@ final class LabRunner {
             }
             let result: RunResult
             if open != nil {
+                windowSteps += 1
+                guard windowSteps <= windowStepLimit else {
+                    throw .runaway(variant: variant.name, steps: windowSteps)
+                }
                 result = open!.step(machine)
             } else {
                 result = machine.step()

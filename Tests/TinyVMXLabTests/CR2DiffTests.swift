@@ -132,3 +132,17 @@ func isGuestFaultAddress(_ value: UInt64) -> Bool { value >> 21 == LabLayout.gue
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
+
+@Suite struct LabRunawayTests {
+    @Test func aGuestThatNeverExitsIsARunawayError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyvmx-spin-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let guest = directory.appendingPathComponent("spin.S").path
+        try "#include \"\(programs)/guest/runtime.S\"\n.globl guest_body\nguest_body:\n1: jmp 1b\n"
+            .write(toFile: guest, atomically: true, encoding: .utf8)
+        let lab = try CR2Lab(programs: programs, guest: guest, variants: [.stock(programs: programs)])
+        lab.windowStepLimit = 20_000
+        #expect(throws: LabError.runaway(variant: "stock", steps: 20_001)) { try lab.run(LabSchedule(transitions: 1)) }
+    }
+}
