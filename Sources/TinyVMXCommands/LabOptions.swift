@@ -44,6 +44,11 @@ struct LabOptions: ParsableArguments {
 
     /// The guest as reports name it.
     var guestName: String { guest }
+
+    /// Prints the report as JSON or text, as `--json` says.
+    func print<Out: TextOutputStream>(json: () -> JSONValue, text: () -> String, to output: inout Out) {
+        Swift.print(self.json ? json().rendered : text(), to: &output)
+    }
 }
 
 /// Runs a lab step, turning ``LabError`` into the one-line failure the CLI prints.

@@ -35,11 +35,9 @@ public struct NMISweepCommand: ParsableCommand {
                 rows: results.map { .init(variant: $0.variant, window: $0.window, nmiSaw: $0.points.map(\.owner)) }
             ).rendered
         }
-        if lab.json {
-            print(Self.json(results, guest: built.guest).rendered, to: &output)
-        } else {
-            print(Self.text(results, guest: built.guest), to: &output)
-        }
+        lab.print(
+            json: { Self.json(results, guest: built.guest) }, text: { Self.text(results, guest: built.guest) },
+            to: &output)
     }
 
     static func json(_ results: [NMISweepResult], guest: String) -> JSONValue {

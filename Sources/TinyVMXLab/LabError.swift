@@ -14,8 +14,8 @@ public enum LabError: Error, Equatable, Sendable, CustomStringConvertible {
     case machineStopped(variant: String, reason: String, rip: UInt64)
     /// The harness stopped early (`status` from `Programs/host/lab/lab.h`).
     case harnessFailed(variant: String, status: UInt64, transitionsDone: UInt64, expected: UInt64)
-    /// The routine was never entered, or entered fewer times than transitions were scheduled.
-    case windowNotFound(variant: String, transition: Int, found: Int)
+    /// The harness finished, but the routine was called fewer (or more) times than transitions were scheduled.
+    case missingWindows(variant: String, found: Int, expected: Int)
     /// A replay for the NMI sweep did not follow the recorded run (a nondeterminism bug).
     case replayDiverged(variant: String, boundary: Int, expectedRIP: UInt64, rip: UInt64)
     /// The run exceeded the step budget (a guest or variant that never returns).
@@ -36,9 +36,9 @@ public enum LabError: Error, Equatable, Sendable, CustomStringConvertible {
             let what = [1: "VMXON failed", 2: "VMCS setup failed", 3: "an exit the host does not handle",
                         4: "the guest panicked"][status] ?? "status \(status)"
             return "variant '\(variant)': the harness stopped after \(done) of \(expected) transitions: \(what)"
-        case .windowNotFound(let variant, let transition, let found):
-            return "variant '\(variant)': transition \(transition) never called vmx_vcpu_enter_exit "
-                + "(\(found) calls seen)"
+        case .missingWindows(let variant, let found, let expected):
+            return "variant '\(variant)': vmx_vcpu_enter_exit was entered \(found) times through "
+                + "lab_call_routine for \(expected) transitions"
         case .replayDiverged(let variant, let boundary, let expected, let rip):
             return "variant '\(variant)': replay to boundary \(boundary) reached RIP 0x\(String(rip, radix: 16)), "
                 + "expected 0x\(String(expected, radix: 16))"

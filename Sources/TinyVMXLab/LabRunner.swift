@@ -146,7 +146,7 @@ final class LabRunner {
                 variant: variant.name, status: status, transitionsDone: done, expected: UInt64(schedule.transitions))
         }
         guard windows.count == schedule.transitions else {
-            throw .windowNotFound(variant: variant.name, transition: windows.count, found: windows.count)
+            throw .missingWindows(variant: variant.name, found: windows.count, expected: schedule.transitions)
         }
         var records: [Int: LabRecord] = [:]
         for t in max(0, schedule.transitions - Int(LabLayout.maxRecords))..<schedule.transitions {

@@ -30,7 +30,7 @@ struct WindowRecorder {
         let before = machine.statistics
         let vmxBefore = machine.vmx
         // VMLAUNCH (0F 01 C2) / VMRESUME (0F 01 C3): a fall-through means VMfail.
-        let bytes = phase == .beforeEntry || keep ? machine.instructionBytes(at: rip) : []
+        let bytes = phase == .beforeEntry ? machine.instructionBytes(at: rip) : []
         let isVMRun = bytes.count >= 3 && bytes[0] == 0x0F && bytes[1] == 0x01 && (bytes[2] == 0xC2 || bytes[2] == 0xC3)
         let text = keep ? (machine.disassemble(at: rip)?.text ?? "(undecodable)") : ""
 

@@ -146,3 +146,30 @@ extension String {
         #expect(throws: LabError.runaway(variant: "stock", steps: 20_001)) { try lab.run(LabSchedule(transitions: 1)) }
     }
 }
+
+@Suite struct LabBadInputTests {
+    func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyvmx-bad-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aVariantWithoutTheEntrySymbolNamesIt() throws {
+        let source = try temporaryFile("wrong.c", "void vmx_vcpu_enter_exit_renamed(void) {}\n")
+        let variant = LabVariant(name: "wrong", path: source)
+        #expect(throws: LabError.load(variant: "wrong", file: source, .undefinedSymbol("vmx_vcpu_enter_exit"))) {
+            try CR2Lab(programs: programs, variants: [variant])
+        }
+    }
+
+    @Test func aGuestThatPanicsStopsTheHarnessWithItsStatus() throws {
+        // UD2 in the guest goes through the guest's IDT to guest_panic (VMCALL with the panic magic).
+        let guest = try temporaryFile("panic.S", "#include \"\(programs)/guest/runtime.S\"\n.globl guest_body\nguest_body:\n ud2\n")
+        let lab = try CR2Lab(programs: programs, guest: guest, variants: [.stock(programs: programs)])
+        #expect(throws: LabError.harnessFailed(variant: "stock", status: 4, transitionsDone: 1, expected: 3)) {
+            try lab.run(LabSchedule(transitions: 3))
+        }
+    }
+}
