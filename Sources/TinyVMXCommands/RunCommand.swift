@@ -46,6 +46,9 @@ public struct RunCommand: ParsableCommand {
     @Flag(help: "Print each instruction with the registers and flags it changed.")
     public var trace = false
 
+    @Option(help: "Execution tier: interpreter, jit (compile every block) or auto (compile hot blocks).")
+    public var engine: Machine.Engine = .auto
+
     @Flag(help: "Print one JSON object instead of text.")
     public var json = false
 
@@ -61,7 +64,9 @@ public struct RunCommand: ParsableCommand {
 
     /// Loads, runs and reports, writing the report (and a text trace) to `output`.
     public func execute<Out: TextOutputStream>(to output: inout Out) throws {
-        let machine = Machine()
+        var configuration = Machine.Configuration()
+        configuration.engine = engine
+        let machine = Machine(configuration: configuration)
         let image = try loadImage()
         machine.load(image)
         for assignment in assignments {
@@ -164,3 +169,5 @@ struct LoadFailure: Error, CustomStringConvertible {
 struct StandardOutput: TextOutputStream {
     mutating func write(_ string: String) { FileHandle.standardOutput.write(Data(string.utf8)) }
 }
+
+extension Machine.Engine: ExpressibleByArgument {}

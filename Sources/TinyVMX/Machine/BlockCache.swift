@@ -12,7 +12,15 @@ struct BlockCache {
         var successorIndex0: Int32 = -1
         var successorAddress1: UInt64 = 1
         var successorIndex1: Int32 = -1
+        /// Index of its compiled form in `JITEngine.compiled`, or `notCompiled` / `refused`.
+        var native: Int32 = BlockCache.notCompiled
+        /// Times the dispatcher reached it while not compiled (the `auto` engine compiles hot blocks).
+        var heat: UInt32 = 0
     }
+
+    static let notCompiled: Int32 = -1
+    /// The JIT does not handle its first instruction.
+    static let refused: Int32 = -2
 
     private(set) var instructions: UnsafeMutablePointer<DecodedInstruction>
     private var instructionCapacity = 4096
@@ -69,6 +77,14 @@ struct BlockCache {
         index.removeAll(keepingCapacity: true)
         instructionCount = 0
         blockCount = 0
+    }
+
+    /// Marks every block not compiled (the compiled code was dropped).
+    mutating func forgetCompiledCode() {
+        for i in 0..<blockCount {
+            blocks[i].native = Self.notCompiled
+            blocks[i].heat = 0
+        }
     }
 
     /// Whether a block with this index exists (indices held by a caller are invalid after `removeAll`).

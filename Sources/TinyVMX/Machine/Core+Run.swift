@@ -250,6 +250,14 @@ extension Core {
                     }
                 }
             }
+            if jitThreshold != .max {
+                let native = nativeBlock(current)
+                if native >= 0, let jit, UInt64(jit.compiled[Int(native)].count) <= limit &- fuelUsed {
+                    if let stop = runNative(native, limit: limit) { return stop }
+                    previous = -1
+                    continue
+                }
+            }
             let block = blocks.blocks[Int(current)]
             let count = Int(block.count)
             let remaining = limit - fuelUsed
@@ -299,7 +307,7 @@ extension Core {
     /// Handles an event thrown by `p` (or by fetching at RIP when `p` is nil): sets RIP as the CPU would
     /// (on a faulting instruction, after a trap or HLT) and delivers exceptions.
     /// - Returns: A stop, or `nil` when the run goes on (an exception was delivered, HLT waits for events).
-    private func raise(_ event: ExecutionEvent, at p: UnsafePointer<DecodedInstruction>?) -> InternalStop? {
+    func raise(_ event: ExecutionEvent, at p: UnsafePointer<DecodedInstruction>?) -> InternalStop? {
         switch event {
         case .halt:
             // HLT retired; RIP points after it and the CPU waits for an event.

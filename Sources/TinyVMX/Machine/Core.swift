@@ -6,7 +6,10 @@ import CTinyVMXNative
 /// exclusivity checks. Instruction semantics are extensions of this type, one file per family
 /// (`Semantics/`).
 final class Core {
-    /// The register file (C layout shared with native code).
+    /// Everything compiled code reaches through one pointer: the register file, the TLB, the budget
+    /// (`tvx_jit_context`, laid out in C).
+    let context: UnsafeMutablePointer<tvx_jit_context>
+    /// The register file (C layout shared with native code): `context.cpu`.
     let state: UnsafeMutablePointer<tvx_cpu_state>
     /// `state.gpr` as an indexable pointer: `g[0]` is RAX … `g[15]` R15.
     let g: UnsafeMutablePointer<UInt64>
@@ -14,13 +17,14 @@ final class Core {
     let decoder = DecoderPool.take()
     var configuration: Machine.Configuration
 
-    // Software TLB: direct-mapped, one array of tags and host pointers per access kind.
-    static let tlbSize = 256
-    static let invalidTag: UInt64 = 1
+    // Software TLB: direct-mapped, one array of tags and addends per access kind, inside `context` so compiled
+    // code checks it inline. A tag is a linear page number; a hit's host address is `linear &+ addend`.
+    static let tlbSize = Int(TVX_TLB_SIZE)
+    static let invalidTag: UInt64 = .max
     let tlbReadTag: UnsafeMutablePointer<UInt64>
-    let tlbReadHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let tlbReadAddend: UnsafeMutablePointer<UInt64>
     let tlbWriteTag: UnsafeMutablePointer<UInt64>
-    let tlbWriteHost: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let tlbWriteAddend: UnsafeMutablePointer<UInt64>
     /// Per-entry global bit and page size (`TLBEntryFlags`), read only by invalidations.
     let tlbReadFlags: UnsafeMutablePointer<TLBEntryFlags>
     let tlbWriteFlags: UnsafeMutablePointer<TLBEntryFlags>
@@ -31,6 +35,10 @@ final class Core {
     var msrs: ModelSpecificRegisters
 
     var blocks = BlockCache()
+    /// Compiled code (created when the first block gets hot) and the executions that make a block hot
+    /// (`.max`: never compile).
+    var jit: JITEngine?
+    var jitThreshold: UInt32
     /// Decoded code for the other privilege class (user vs supervisor): fetch permissions differ between
     /// them, so each class has its own cache and a CPL change swaps them.
     var otherPrivilegeBlocks = BlockCache()
@@ -73,21 +81,25 @@ final class Core {
 
     init(configuration: Machine.Configuration) {
         self.configuration = configuration
+        switch configuration.engine {
+        case .interpreter: jitThreshold = .max
+        case .jit: jitThreshold = 1
+        case .auto: jitThreshold = Self.autoThreshold
+        }
         memory = PhysicalMemory(size: configuration.physicalMemorySize)
         msrs = ModelSpecificRegisters(
             table: ModelSpecificRegisters.defaults.merging(configuration.msrs) { $1 })
-        state = .allocate(capacity: 1)
-        state.initialize(to: tvx_cpu_state())
-        g = UnsafeMutableRawPointer(state).assumingMemoryBound(to: UInt64.self)
+        context = .allocate(capacity: 1)
+        context.initialize(to: tvx_jit_context())
+        let raw = UnsafeMutableRawPointer(context)
+        state = raw.assumingMemoryBound(to: tvx_cpu_state.self)
+        g = raw.assumingMemoryBound(to: UInt64.self)
         lazy = .allocate(capacity: 1)
         lazy.initialize(to: LazyFlags())
-        tlbReadTag = .allocate(capacity: Self.tlbSize)
-        tlbWriteTag = .allocate(capacity: Self.tlbSize)
-        let dummy = UnsafeMutableRawPointer(state)
-        tlbReadHost = .allocate(capacity: Self.tlbSize)
-        tlbWriteHost = .allocate(capacity: Self.tlbSize)
-        tlbReadHost.initialize(repeating: dummy, count: Self.tlbSize)
-        tlbWriteHost.initialize(repeating: dummy, count: Self.tlbSize)
+        tlbReadTag = (raw + tvx_ctx_read_tag()).assumingMemoryBound(to: UInt64.self)
+        tlbReadAddend = (raw + tvx_ctx_read_addend()).assumingMemoryBound(to: UInt64.self)
+        tlbWriteTag = (raw + tvx_ctx_write_tag()).assumingMemoryBound(to: UInt64.self)
+        tlbWriteAddend = (raw + tvx_ctx_write_addend()).assumingMemoryBound(to: UInt64.self)
         tlbReadFlags = .allocate(capacity: Self.tlbSize)
         tlbWriteFlags = .allocate(capacity: Self.tlbSize)
         tlbReadFlags.initialize(repeating: 0, count: Self.tlbSize)
@@ -102,15 +114,12 @@ final class Core {
         tlbReadFlags.deallocate()
         tlbWriteFlags.deallocate()
         lazy.deallocate()
-        state.deallocate()
-        tlbReadTag.deallocate()
-        tlbWriteTag.deallocate()
-        tlbReadHost.deallocate()
-        tlbWriteHost.deallocate()
+        context.deallocate()
     }
 
     /// Drops all decoded instructions (code was written, or the code's translation may have changed).
     func flushDecodedCode() {
+        dropCompiledCode()
         blocks.removeAll()
         otherPrivilegeBlocks.removeAll()
         memory.clearCodePages()
@@ -134,6 +143,7 @@ final class Core {
         if wasUser != isUser { flushTLB() }
         if isUser != blocksAreUser {
             swap(&blocks, &otherPrivilegeBlocks)
+            jit?.clearJumpCache()
             blocksAreUser = isUser
             codeWasModified = true  // the run loop's block indices refer to the other cache
         }

@@ -181,6 +181,8 @@ public final class Machine {
 
     /// Decoder and cache counters.
     public var statistics: Machine.Statistics { core.statistics }
+    /// How the machine was built (including which execution engine runs it).
+    public var configuration: Configuration { core.configuration }
 
     // MARK: Registers
 

@@ -12,6 +12,8 @@ extension Machine {
         public var msrs: [UInt32: UInt64] = [:]
         /// RDTSC returns this plus the number of instructions retired so far.
         public var initialTSC: UInt64 = 0
+        /// Which tier runs guest code (`auto`: interpret, compile blocks once they are hot).
+        public var engine: Engine = .auto
 
         public init() {}
 
@@ -21,6 +23,17 @@ extension Machine {
             }
             return CPUIDLeaf.Registers(eax: 0, ebx: 0, ecx: 0, edx: 0)
         }
+    }
+
+    /// The execution tiers. Results are identical whichever runs; only speed differs.
+    public enum Engine: String, Sendable, CaseIterable {
+        /// Decode and interpret every instruction.
+        case interpreter
+        /// Compile every block to native x86-64 code the first time it runs (what the JIT cannot compile
+        /// is interpreted).
+        case jit
+        /// Interpret cold code; compile a block once it has run 16 times.
+        case auto
     }
 
     /// One configured CPUID answer.
@@ -80,6 +93,17 @@ extension Machine {
         /// guest state), and VM exits (including VM-entry failures).
         public var vmEntries: UInt64 = 0
         public var vmExits: UInt64 = 0
+        /// Blocks compiled to native code, and the time spent compiling them.
+        public var jitBlocksCompiled: UInt64 = 0
+        public var jitTranslationNanoseconds: UInt64 = 0
+        /// Instructions retired by compiled code (the rest were interpreted).
+        public var jitInstructions: UInt64 = 0
+        /// Returns from compiled code to the dispatcher, and how many of them were TLB misses (the
+        /// interpreter then ran the instruction).
+        public var jitExits: UInt64 = 0
+        public var jitMisses: UInt64 = 0
+        /// Times compiled code was dropped (code written, paging changed, VM transition, arena full).
+        public var jitInvalidations: UInt64 = 0
         public init() {}
     }
 }

@@ -24,8 +24,8 @@ extension Core {
         let flags = TLBEntryFlags(global: t.global, pageBits: t.pageBits)
         switch access {
         case .read, .fetch:
-            tlbReadTag[slot] = linear & ~0xFFF
-            tlbReadHost[slot] = host
+            tlbReadTag[slot] = linear >> 12
+            tlbReadAddend[slot] = UInt64(UInt(bitPattern: host)) &- (linear & ~0xFFF)
             tlbReadFlags[slot] = flags
         case .write:
             memory.willWrite(pfn)
@@ -33,8 +33,8 @@ extension Core {
                 // Stores into code go through the slow path every time, so decoded code is invalidated.
                 flushDecodedCode()
             } else {
-                tlbWriteTag[slot] = linear & ~0xFFF
-                tlbWriteHost[slot] = host
+                tlbWriteTag[slot] = linear >> 12
+                tlbWriteAddend[slot] = UInt64(UInt(bitPattern: host)) &- (linear & ~0xFFF)
                 tlbWriteFlags[slot] = flags
             }
         }
@@ -46,8 +46,8 @@ extension Core {
     func read(_ linear: UInt64, _ size: UInt8) throws(ExecutionEvent) -> UInt64 {
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
         let offset = Int(linear & 0xFFF)
-        if tlbReadTag[slot] == linear & ~0xFFF && offset &+ Int(size) <= 4096 {
-            let p = tlbReadHost[slot] + offset
+        if tlbReadTag[slot] == linear >> 12 && offset &+ Int(size) <= 4096 {
+            let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbReadAddend[slot]))!
             switch size {
             case 1: return UInt64(p.load(as: UInt8.self))
             case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
@@ -84,8 +84,8 @@ extension Core {
     func write(_ linear: UInt64, _ size: UInt8, _ value: UInt64) throws(ExecutionEvent) {
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
         let offset = Int(linear & 0xFFF)
-        if tlbWriteTag[slot] == linear & ~0xFFF && offset &+ Int(size) <= 4096 {
-            let p = tlbWriteHost[slot] + offset
+        if tlbWriteTag[slot] == linear >> 12 && offset &+ Int(size) <= 4096 {
+            let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbWriteAddend[slot]))!
             switch size {
             case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
             case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
