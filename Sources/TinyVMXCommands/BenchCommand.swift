@@ -17,6 +17,9 @@ public struct BenchCommand: ParsableCommand {
     @Option(help: "W4 iterations for the start-up rates.")
     public var startupIterations: Int = 20_000
 
+    @Option(name: .customLong("engine"), help: "Engine to measure (repeatable; default: interpreter and auto).")
+    public var engines: [Machine.Engine] = [.interpreter, .auto]
+
     @Flag(help: "Only the start-up measurement (W4).")
     public var startupOnly = false
 
@@ -50,23 +53,46 @@ public struct BenchCommand: ParsableCommand {
         var rows: [(String, JSONValue)] = []
         for w in startupOnly ? [] : Self.workloads {
             let image = try Toolchain.loadProgram(path: ProgramsDirectory.file(w.file), baseAddress: 0x10000, entry: nil)
-            var times: [Double] = []
-            for _ in 0..<max(runs, 1) {
-                let machine = Machine()
-                machine.load(image)
-                let start = DispatchTime.now().uptimeNanoseconds
-                let result = machine.run(maxInstructions: 1 << 40)
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                guard result.stop == .halt, result.instructions == w.instructions else {
-                    throw ValidationError("\(w.name): stopped with \(result.stop) after \(result.instructions) instructions, expected halt after \(w.instructions)")
+            var perEngine: [(String, JSONValue)] = []
+            var mipsByEngine: [Machine.Engine: Double] = [:]
+            var line = String(format: "%-18@", w.name as NSString)
+            for engine in engines {
+                var times: [Double] = []
+                var stats = Machine.Statistics()
+                for _ in 0..<max(runs, 1) {
+                    var configuration = Machine.Configuration()
+                    configuration.engine = engine
+                    let machine = Machine(configuration: configuration)
+                    machine.load(image)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let result = machine.run(maxInstructions: 1 << 40)
+                    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    guard result.stop == .halt, result.instructions == w.instructions else {
+                        throw ValidationError("\(w.name) (\(engine)): stopped with \(result.stop) after \(result.instructions) instructions, expected halt after \(w.instructions)")
+                    }
+                    times.append(elapsed)
+                    stats = machine.statistics
                 }
-                times.append(elapsed)
+                let median = times.sorted()[times.count / 2]
+                let mips = Double(w.instructions) / median / 1e6
+                mipsByEngine[engine] = mips
+                let perBlock = stats.jitBlocksCompiled == 0 ? 0 : Double(stats.jitTranslationNanoseconds) / Double(stats.jitBlocksCompiled) / 1000
+                perEngine.append((engine.rawValue, .object([
+                    ("seconds", .string(String(format: "%.4f", median))),
+                    ("mips", .number(UInt64(mips.rounded()))),
+                    ("blocksCompiled", .number(stats.jitBlocksCompiled)),
+                    ("translationMicrosecondsPerBlock", .decimal((perBlock * 10).rounded() / 10)),
+                    ("compiledInstructionShare", .decimal(Double(stats.jitInstructions) / Double(w.instructions))),
+                ])))
+                line += String(format: "  %@ %8.4f s %7.0f MIPS", engine.rawValue as NSString, median, mips)
+                if stats.jitBlocksCompiled > 0 { line += String(format: " (%d blocks, %.1f µs/block)", stats.jitBlocksCompiled, perBlock) }
             }
-            let median = times.sorted()[times.count / 2]
-            let mips = Double(w.instructions) / median / 1e6
-            rows.append((w.name, .object([("seconds", .string(String(format: "%.4f", median))),
-                                           ("mips", .number(UInt64(mips.rounded())))])))
-            if !json { print(String(format: "%-18@ %8.4f s  %8.0f MIPS", w.name as NSString, median, mips), to: &out) }
+            if let i = mipsByEngine[.interpreter], let j = mipsByEngine[.auto] ?? mipsByEngine[.jit] {
+                perEngine.append(("ratio", .decimal((j / i * 10).rounded() / 10)))
+                line += String(format: "  ratio %.1f×", j / i)
+            }
+            rows.append((w.name, .object(perEngine)))
+            if !json { print(line, to: &out) }
         }
         let snippet = try Toolchain.loadProgram(path: ProgramsDirectory.file("bench/w4_startup.S"), baseAddress: 0x10000, entry: nil)
         let fresh = measure(iterations: startupIterations) {

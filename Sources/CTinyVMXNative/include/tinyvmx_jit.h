@@ -29,9 +29,10 @@ typedef struct tvx_jump_cache_entry {
 
 /// Everything generated code reads or writes, reached through one pointer (host register R15).
 ///
-/// The register file comes first, so `&context->cpu` is the interpreter's `tvx_cpu_state`. TLB tags are linear
-/// page numbers (`linear >> 12`; UINT64_MAX for an empty slot) and addends are `host page − page's linear
-/// address`, so a hit's host address is `linear + addend`. The interpreter fills the same arrays.
+/// The register file comes first, so `&context->cpu` is the interpreter's `tvx_cpu_state`. A TLB tag is
+/// −2 × the linear page number (1, which is odd, for an empty slot): an access hits when the page numbers of
+/// its first and last byte plus the tag are zero. Addends are `host page − page's linear address`, so a hit's
+/// host address is `linear + addend`. The interpreter fills and reads the same arrays.
 typedef struct tvx_jit_context {
     tvx_cpu_state cpu;
     /// Budget units compiled code may still spend; each block subtracts its length on entry.

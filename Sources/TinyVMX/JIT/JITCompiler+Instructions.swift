@@ -219,11 +219,14 @@ extension JITCompiler {
         case .jmp:
             exit(to: d.target)
         case .jcc:
-            var taken = X86Emitter.Label()
-            e.jump(if: d.condition, to: &taken)
-            exit(to: d.nextAddress)
-            e.bind(&taken)
-            exit(to: d.target)
+            // The path that stays in this block (a loop's back edge) falls through: one taken branch fewer.
+            let (inline, other, condition) = d.target == start
+                ? (d.target, d.nextAddress, d.condition ^ 1) : (d.nextAddress, d.target, d.condition)
+            var away = X86Emitter.Label()
+            e.jump(if: condition, to: &away)
+            exit(to: inline)
+            e.bind(&away)
+            exit(to: other)
         case .jmpIndirect:
             if o0.kind == .memory {
                 let m = memory(o0, .read, index: i)

@@ -18,8 +18,9 @@ import CTinyVMXNative
 /// faults and CR2 come from the one implementation.
 struct JITCompiler {
     /// Host registers guest registers are allocated to. RCX, RDX, RSI, RDI are scratch; RSP is the host's
-    /// stack; R15 holds the context.
-    static let pool: [UInt8] = [0, 3, 5, 8, 9, 10, 11, 12, 13, 14]
+    /// stack; R15 holds the context and R14 the budget (`context.fuel` while compiled code runs).
+    static let pool: [UInt8] = [0, 3, 5, 8, 9, 10, 11, 12, 13]
+    static let fuel = X86Emitter.Reg.r14
     static let scratchAddress = X86Emitter.Reg.rsi
     static let scratchAddend = X86Emitter.Reg.rdi
 
@@ -102,8 +103,7 @@ struct JITCompiler {
     /// registers back first.
     mutating func emitBudgetCheck(onFail stub: Int?) {
         let rcx = X86Emitter.Reg.rcx, rdx = X86Emitter.Reg.rdx
-        e.load(rdx, context: tvx_ctx_fuel())
-        e.lea(rdx, base: rdx, disp: -Int32(count))
+        e.lea(rdx, base: Self.fuel, disp: -Int32(count))
         e.moveImmediate(rcx, 63)
         e.shrx(rcx, rdx, count: rcx)
         if let stub {
@@ -122,7 +122,7 @@ struct JITCompiler {
             e.moveImmediate(0, UInt64(TVX_JIT_BUDGET))
             e.jump(to: epilogue)
         }
-        e.store(rdx, context: tvx_ctx_fuel())
+        e.move(Self.fuel, rdx)
     }
 
     mutating func writeBack() {
@@ -200,9 +200,7 @@ struct JITCompiler {
                 e.store(rcx, context: Int(TVX_CTX_RIP))
                 e.moveImmediate(0, UInt64(TVX_JIT_BUDGET))
             } else {
-                e.load(rcx, context: tvx_ctx_fuel())
-                e.lea(rcx, base: rcx, disp: Int32(count - index))
-                e.store(rcx, context: tvx_ctx_fuel())
+                e.lea(Self.fuel, base: Self.fuel, disp: Int32(count - index))
                 e.moveImmediate(rcx, insns[index].address)
                 e.store(rcx, context: Int(TVX_CTX_RIP))
                 e.storeImmediate(UInt32(blockIndex), context: tvx_ctx_exit_block())
@@ -250,8 +248,8 @@ struct JITCompiler {
     /// With the linear address in RSI: RDI ← the TLB addend of its page if the `size`-byte access hits the
     /// TLB for `kind` without crossing a page; otherwise jumps to the miss stub of instruction `index`.
     ///
-    /// Tags are page numbers, so `first + last == 2 × tag` holds exactly when both ends of the access are on
-    /// the tagged page (`last` is `first` or `first + 1`; an odd sum never matches). All flag-free.
+    /// A tag is −2 × a page number, so `first + last + tag == 0` holds exactly when both ends of the access
+    /// are on the tagged page (`last` is `first` or `first + 1`, and an odd sum never matches). All flag-free.
     mutating func emitTLBCheck(size: UInt8, kind: AccessKind, index: Int) {
         let rcx = X86Emitter.Reg.rcx, rdx = X86Emitter.Reg.rdx, rsi = X86Emitter.Reg.rsi, rdi = X86Emitter.Reg.rdi
         let r15 = X86Emitter.Reg.r15
@@ -269,11 +267,9 @@ struct JITCompiler {
             e.lea(rdx, base: rcx, index: rcx)
         }
         e.movzxByte(rcx, rcx)
-        e.op([0x8B], size: 8, reg: rdi, rm: .mem(base: r15, index: rcx, scale: 8, disp: tag))
-        e.not(rdi)
-        e.lea(rdx, base: rdx, index: rdi, scale: 2, disp: 2)
         e.op([0x8B], size: 8, reg: rdi, rm: .mem(base: r15, index: rcx, scale: 8, disp: addend))
-        e.move(rcx, rdx)
+        e.op([0x8B], size: 8, reg: rcx, rm: .mem(base: r15, index: rcx, scale: 8, disp: tag))
+        e.lea(rcx, base: rcx, index: rdx)
         jumpToMiss(index)
     }
 

@@ -1,4 +1,5 @@
 import CTinyVMXNative
+import Foundation
 import Glibc
 
 /// The compiled-code side of a `Core`: the arena, the table of compiled blocks, links waiting for their
@@ -54,8 +55,9 @@ final class JITEngine {
         try emitRuntime()
     }
 
-    /// The shared prologue (C entry: save callee-saved registers, R15 ← context, load the guest's status
-    /// flags, jump to the block in RSI), epilogue (save flags, restore, return EAX) and cache-miss stub.
+    /// The shared prologue (C entry: save callee-saved registers, R15 ← context, R14 ← fuel, load the guest's
+    /// status flags, jump to the block in RSI), epilogue (save flags and fuel, restore, return EAX) and
+    /// cache-miss stub.
     private func emitRuntime() throws {
         var e = X86Emitter(origin: arena.nextAddress)
         for r: UInt8 in [3, 5, 12, 13, 14, 15] {
@@ -63,6 +65,7 @@ final class JITEngine {
             e.byte(0x50 | (r & 7))
         }
         e.move(X86Emitter.Reg.r15, X86Emitter.Reg.rdi)
+        e.load(JITCompiler.fuel, context: tvx_ctx_fuel())
         e.load(X86Emitter.Reg.rcx, context: Int(TVX_CTX_RFLAGS))
         e.byte(0x81); e.byte(0xE1); e.int32(UInt32(RFLAGS.status))  // and ecx, status
         e.byte(0x83); e.byte(0xC9); e.byte(0x02)  // or ecx, 2 (bit 1 is always set)
@@ -73,6 +76,7 @@ final class JITEngine {
         e.byte(0x9C)  // pushfq
         e.byte(0x59)  // pop rcx
         e.store(X86Emitter.Reg.rcx, context: tvx_ctx_flags())
+        e.store(JITCompiler.fuel, context: tvx_ctx_fuel())
         for r: UInt8 in [15, 14, 13, 12, 5, 3] {
             if r >= 8 { e.byte(0x41) }
             e.byte(0x58 | (r & 7))
@@ -118,6 +122,11 @@ final class JITEngine {
             isFull = true
             return nil
         }
+        if let dumpDirectory {
+            // TINYVMX_JIT_DUMP=DIR: each block's code as DIR/<guest address>.bin, for objdump -D -b binary -mi386:x86-64.
+            let path = "\(dumpDirectory)/\(String(insns[0].address, radix: 16))-at-\(String(origin, radix: 16)).bin"
+            _ = FileManager.default.createFile(atPath: path, contents: Data(out.bytes))
+        }
         let index = Int32(compiled.count)
         compiled.append(Compiled(
             checked: origin &+ UInt64(out.checkedEntry), unchecked: origin &+ UInt64(out.uncheckedEntry),
@@ -133,6 +142,8 @@ final class JITEngine {
         instructionsCompiled &+= UInt64(out.count)
         return index
     }
+
+    private let dumpDirectory = ProcessInfo.processInfo.environment["TINYVMX_JIT_DUMP"]
 
     /// Set when a block did not fit; the owner resets the engine.
     var isFull = false

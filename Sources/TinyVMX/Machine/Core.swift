@@ -18,9 +18,19 @@ final class Core {
     var configuration: Machine.Configuration
 
     // Software TLB: direct-mapped, one array of tags and addends per access kind, inside `context` so compiled
-    // code checks it inline. A tag is a linear page number; a hit's host address is `linear &+ addend`.
+    // code checks it inline. A tag is `tlbTag(linear)`; a hit's host address is `linear &+ addend`.
     static let tlbSize = Int(TVX_TLB_SIZE)
-    static let invalidTag: UInt64 = .max
+    /// Odd, so it never equals a tag.
+    static let invalidTag: UInt64 = 1
+
+    /// The TLB tag of a linear address: −2 × its page number (compiled code adds the page numbers of an
+    /// access's first and last byte to it and tests for zero).
+    @inline(__always)
+    static func tlbTag(_ linear: UInt64) -> UInt64 { 0 &- ((linear >> 12) &<< 1) }
+
+    /// The linear address of the page a (valid) tag stands for.
+    @inline(__always)
+    static func tlbPage(_ tag: UInt64) -> UInt64 { ((0 &- tag) >> 1) << 12 }
     let tlbReadTag: UnsafeMutablePointer<UInt64>
     let tlbReadAddend: UnsafeMutablePointer<UInt64>
     let tlbWriteTag: UnsafeMutablePointer<UInt64>
@@ -90,8 +100,8 @@ final class Core {
         msrs = ModelSpecificRegisters(
             table: ModelSpecificRegisters.defaults.merging(configuration.msrs) { $1 })
         context = .allocate(capacity: 1)
-        context.initialize(to: tvx_jit_context())
         let raw = UnsafeMutableRawPointer(context)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<tvx_jit_context>.size)
         state = raw.assumingMemoryBound(to: tvx_cpu_state.self)
         g = raw.assumingMemoryBound(to: UInt64.self)
         lazy = .allocate(capacity: 1)

@@ -24,7 +24,7 @@ extension Core {
         let flags = TLBEntryFlags(global: t.global, pageBits: t.pageBits)
         switch access {
         case .read, .fetch:
-            tlbReadTag[slot] = linear >> 12
+            tlbReadTag[slot] = Self.tlbTag(linear)
             tlbReadAddend[slot] = UInt64(UInt(bitPattern: host)) &- (linear & ~0xFFF)
             tlbReadFlags[slot] = flags
         case .write:
@@ -33,7 +33,7 @@ extension Core {
                 // Stores into code go through the slow path every time, so decoded code is invalidated.
                 flushDecodedCode()
             } else {
-                tlbWriteTag[slot] = linear >> 12
+                tlbWriteTag[slot] = Self.tlbTag(linear)
                 tlbWriteAddend[slot] = UInt64(UInt(bitPattern: host)) &- (linear & ~0xFFF)
                 tlbWriteFlags[slot] = flags
             }
@@ -46,7 +46,7 @@ extension Core {
     func read(_ linear: UInt64, _ size: UInt8) throws(ExecutionEvent) -> UInt64 {
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
         let offset = Int(linear & 0xFFF)
-        if tlbReadTag[slot] == linear >> 12 && offset &+ Int(size) <= 4096 {
+        if tlbReadTag[slot] == Self.tlbTag(linear) && offset &+ Int(size) <= 4096 {
             let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbReadAddend[slot]))!
             switch size {
             case 1: return UInt64(p.load(as: UInt8.self))
@@ -84,7 +84,7 @@ extension Core {
     func write(_ linear: UInt64, _ size: UInt8, _ value: UInt64) throws(ExecutionEvent) {
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
         let offset = Int(linear & 0xFFF)
-        if tlbWriteTag[slot] == linear >> 12 && offset &+ Int(size) <= 4096 {
+        if tlbWriteTag[slot] == Self.tlbTag(linear) && offset &+ Int(size) <= 4096 {
             let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbWriteAddend[slot]))!
             switch size {
             case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)

@@ -199,11 +199,11 @@ extension Core {
     func invalidatePage(_ linear: UInt64) {
         for i in 0..<Self.tlbSize {
             let readMask = ~((1 << max(tlbReadFlags[i].pageBits, 12)) - 1) as UInt64
-            if tlbReadTag[i] != Self.invalidTag && (tlbReadTag[i] << 12) & readMask == linear & readMask {
+            if tlbReadTag[i] != Self.invalidTag && Self.tlbPage(tlbReadTag[i]) & readMask == linear & readMask {
                 tlbReadTag[i] = Self.invalidTag
             }
             let writeMask = ~((1 << max(tlbWriteFlags[i].pageBits, 12)) - 1) as UInt64
-            if tlbWriteTag[i] != Self.invalidTag && (tlbWriteTag[i] << 12) & writeMask == linear & writeMask {
+            if tlbWriteTag[i] != Self.invalidTag && Self.tlbPage(tlbWriteTag[i]) & writeMask == linear & writeMask {
                 tlbWriteTag[i] = Self.invalidTag
             }
         }
