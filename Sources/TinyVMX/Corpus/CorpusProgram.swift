@@ -90,9 +90,9 @@ public struct CorpusProgram: Sendable {
         return found.sorted { $0.path < $1.path }
     }
 
-    /// Builds, loads and runs the program on a new machine, then checks every expectation.
-    /// - Returns: The run and the list of expectations that did not hold (empty when it passed).
-    public func check(configuration: Machine.Configuration = .init()) throws -> (RunResult, [String]) {
+    /// Builds, loads and runs the program on a new machine (its register setup and injections applied).
+    /// - Returns: The machine after the run, the loaded image and the run's result.
+    public func run(configuration: Machine.Configuration = .init()) throws -> (Machine, ProgramImage, RunResult) {
         let image = try Toolchain.loadProgram(path: path, baseAddress: Machine.defaultLoadAddress, entry: nil)
         let machine = Machine(configuration: configuration)
         machine.load(image)
@@ -102,7 +102,13 @@ public struct CorpusProgram: Sendable {
                 throw CorpusError.badInjection(path: path, message: error.description)
             }
         }
-        let result = machine.run(maxInstructions: maxInstructions)
+        return (machine, image, machine.run(maxInstructions: maxInstructions))
+    }
+
+    /// Builds, loads and runs the program on a new machine, then checks every expectation.
+    /// - Returns: The run and the list of expectations that did not hold (empty when it passed).
+    public func check(configuration: Machine.Configuration = .init()) throws -> (RunResult, [String]) {
+        let (machine, _, result) = try run(configuration: configuration)
         let stats = machine.statistics
         let counters: [String: UInt64] = [
             "cr2Writes": stats.cr2Writes, "cr2Reads": stats.cr2Reads, "exceptionsDelivered": stats.exceptionsDelivered,

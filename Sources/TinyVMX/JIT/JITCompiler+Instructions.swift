@@ -59,6 +59,11 @@ extension JITCompiler {
         case .add, .or, .adc, .sbb, .and, .sub, .xor, .cmp, .test:
             guard d.operandCount == 2, o0.kind != .immediate, immediateFits else { return nil }
             let op = normalized(d)
+            // AF is undefined after AND/OR/XOR/TEST; the interpreter clears it, and so must compiled code
+            // (see `normalizeLogicFlags`), which is done for register operands only.
+            if op == .and || op == .or || op == .xor || op == .test {
+                guard isReg0, o1.kind != .memory else { return nil }
+            }
             return Plan(used: used, written: op == .cmp || op == .test ? 0 : dst)
         case .inc, .dec, .neg, .not:
             return Plan(used: used, written: dst)
@@ -100,10 +105,9 @@ extension JITCompiler {
         case .jmpIndirect:
             guard o0.kind == .reg64 || (o0.kind == .memory && o0.size == 8) else { return nil }
             return Plan(used: used, written: 0)
-        case .shl, .shr, .sar, .rol, .ror:
-            guard o1.kind == .immediate else { return nil }
-            return Plan(used: used, written: dst)
         default:
+            // Shifts and rotates are left to the interpreter: for counts above 1 the host's OF (and AF) are
+            // its own choice, and the interpreter's documented values are the reference.
             return nil
         }
     }
@@ -131,14 +135,18 @@ extension JITCompiler {
                 let target = rm(o0, kind, index: i)
                 e.op([b << 3 | (byteOp ? 0 : 1)], size: size, reg: host(o1), rm: target, byteRegisters: byteOp)
             }
+            if op == .and || op == .or || op == .xor { normalizeLogicFlags(host(o0), size) }
         case .test:
+            // TEST is AND into a scratch copy, so the AF fix-up has a register to work on.
+            let rcx = X86Emitter.Reg.rcx
+            e.move(rcx, host(o0))
             if o1.kind == .immediate {
-                e.op([byteOp ? 0xF6 : 0xF7], size: size, reg: 0, rm: rm(o0, .read, index: i), byteRegisters: byteOp)
+                e.op([byteOp ? 0x80 : 0x81], size: size, reg: 4, rm: .reg(rcx), byteRegisters: byteOp)
                 immediate(o1.value, size)
             } else {
-                let (m, r) = o1.kind == .memory ? (o1, o0) : (o0, o1)
-                e.op([byteOp ? 0x84 : 0x85], size: size, reg: host(r), rm: rm(m, .read, index: i), byteRegisters: byteOp)
+                e.op([byteOp ? 0x20 : 0x21], size: size, reg: host(o1), rm: .reg(rcx), byteRegisters: byteOp)
             }
+            normalizeLogicFlags(rcx, size)
         case .inc, .dec, .not, .neg:
             let op = Self.normalized(d)
             let ext: UInt8 = op == .inc ? 0 : op == .dec ? 1 : op == .not ? 2 : 3
@@ -238,14 +246,16 @@ extension JITCompiler {
             requireCanonicalRSI(i)
             writeBack()
             exitIndirect()
-        case .shl, .shr, .sar, .rol, .ror:
-            let op = Self.normalized(d)
-            let ext: UInt8 = op == .rol ? 0 : op == .ror ? 1 : op == .shl ? 4 : op == .shr ? 5 : 7
-            e.op([byteOp ? 0xC0 : 0xC1], size: size, reg: ext, rm: rm(o0, .write, index: i), byteRegisters: byteOp)
-            e.byte(UInt8(truncatingIfNeeded: o1.value))
         default:
             preconditionFailure("JIT plan accepted \(d.opcode) but has no emitter for it")
         }
+    }
+
+    /// Recomputes the flags of a logic result in register `r` as the interpreter defines them: ADD of 0 leaves
+    /// the value, sets ZF SF PF from it and clears CF, OF and AF (the host's AF after AND/OR/XOR is its own).
+    mutating func normalizeLogicFlags(_ r: UInt8, _ size: UInt8) {
+        e.op([size == 1 ? 0x80 : 0x83], size: size, reg: 0, rm: .reg(r), byteRegisters: size == 1)
+        e.byte(0)
     }
 
     /// The ModRM extension of the eight classic ALU operations (ADD 0 … CMP 7).

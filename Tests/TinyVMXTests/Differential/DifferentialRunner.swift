@@ -71,8 +71,12 @@ struct DifferentialRunner {
         return RunOutcome(stop: stop, gpr: run.state.gpr, rflags: run.state.rflags, data: run.data)
     }
 
-    func runInterpreter(code: [UInt8], initial: InitialState, data: [UInt8]) throws -> RunOutcome {
-        let machine = Machine()
+    func runInterpreter(
+        code: [UInt8], initial: InitialState, data: [UInt8], engine: Machine.Engine = .interpreter
+    ) throws -> RunOutcome {
+        var configuration = Machine.Configuration()
+        configuration.engine = engine
+        let machine = Machine(configuration: configuration)
         try machine.writeMemory(data, at: FuzzLayout.dataAddress)
         try machine.load(bytes: code + [0xF4], at: FuzzLayout.codeAddress)
         let registers = Register.allCases.prefix(16)
@@ -96,8 +100,9 @@ struct DifferentialRunner {
 
     // MARK: Comparing
 
-    /// The fields that differ; flags are compared on `flags` plus DF.
-    func compare(_ host: RunOutcome, _ interpreter: RunOutcome, flags: FlagSet) -> [Difference] {
+    /// The fields that differ; flags are compared on `flags` plus DF (`exact`: every RFLAGS bit, for the
+    /// JIT against the interpreter, which must agree on undefined flags too).
+    func compare(_ host: RunOutcome, _ interpreter: RunOutcome, flags: FlagSet, exact: Bool = false) -> [Difference] {
         var out: [Difference] = []
         if host.stop != interpreter.stop {
             out.append(Difference(field: "stop", host: "\(host.stop)", interpreter: "\(interpreter.stop)"))
@@ -105,7 +110,7 @@ struct DifferentialRunner {
         for i in 0..<16 where host.gpr[i] != interpreter.gpr[i] {
             out.append(Difference(field: GPRNames.r64[i], host: hex(host.gpr[i]), interpreter: hex(interpreter.gpr[i])))
         }
-        let mask = flags.rawValue | FlagSet.directionBit
+        let mask = exact ? ~0 : flags.rawValue | FlagSet.directionBit
         if host.rflags & mask != interpreter.rflags & mask {
             out.append(Difference(
                 field: "rflags", host: FlagSet.render(host.rflags & mask),
@@ -151,7 +156,16 @@ struct DifferentialRunner {
         let flagsAfter = sequence.mayFaultAtEnd && faulted
             ? sequence.definedFlags(afterUnits: sequence.units.count - 1) : sequence.definedFlags()
         guard let flags = flagsAfter else { throw Failure.invalidSequence(sequence.seed) }
+        // The same code compiled by the JIT (every block, on first execution): held to the host like the
+        // interpreter, and to the interpreter bit for bit.
+        let jit = try runInterpreter(code: code, initial: sequence.initial, data: data, engine: .jit)
         let differences = compare(host, interpreter, flags: flags)
+            + compare(host, jit, flags: flags).map { d in
+                Difference(field: "jit " + d.field, host: d.host, interpreter: d.interpreter)
+            }
+            + compare(interpreter, jit, flags: flags, exact: true).map { d in
+                Difference(field: "jit vs interpreter " + d.field, host: d.host, interpreter: d.interpreter)
+            }
         if differences.isEmpty { return (nil, host) }
         let mismatch = Mismatch(
             origin: origin, sequence: sequence, code: code, comparedFlags: flags, host: host,
