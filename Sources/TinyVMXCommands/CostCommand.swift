@@ -37,6 +37,9 @@ public struct CostCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(help: "Execution tier: interpreter, jit or auto (results are identical; only speed differs).")
+    var engine: Machine.Engine = .auto
+
     public init() {}
 
     public func run() throws {
@@ -48,6 +51,7 @@ public struct CostCommand: ParsableCommand {
         var options = LabOptions()
         options.guest = guest
         options.variants = variants
+        options.engine = engine
         let built = try options.lab()
         let schedule = LabSchedule(
             transitions: transitions, guestFaultRate: guestFaultRate, hostFaultRate: hostFaultRate)

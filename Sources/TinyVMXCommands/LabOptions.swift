@@ -18,6 +18,9 @@ struct LabOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(help: "Execution tier: interpreter, jit or auto (results are identical; only speed differs).")
+    var engine: Machine.Engine = .auto
+
     @Option(help: ArgumentHelp("Also write a timeline of CR2 ownership as SVG to FILE.", valueName: "FILE"))
     var svg: String?
 
@@ -26,7 +29,7 @@ struct LabOptions: ParsableArguments {
         let programs = ProgramsDirectory.path
         do {
             let chosen = try variants.map { (text) throws(LabError) in try LabVariant.parse(text, programs: programs) }
-            return try CR2Lab(programs: programs, guest: guest, variants: chosen.isEmpty ? nil : chosen)
+            return try CR2Lab(programs: programs, guest: guest, variants: chosen.isEmpty ? nil : chosen, engine: engine)
         } catch {
             throw LoadFailure(message: error.description)
         }

@@ -31,14 +31,18 @@ public final class CR2Lab {
     ///   - programs: The `Programs/` directory.
     ///   - guest: A built-in guest name (``LabGuest``) or a guest file; default `pf_handler`.
     ///   - variants: Default: ``LabVariant/builtIns(programs:)``.
+    ///   - engine: Which tier runs the machines (results are identical; only speed differs).
     /// - Throws: ``LabError/load(variant:file:_:)``, ``LabError/missingSymbol(_:variant:)``.
-    public init(programs: String, guest: String = LabGuest.defaultName, variants: [LabVariant]? = nil) throws(LabError) {
+    public init(
+        programs: String, guest: String = LabGuest.defaultName, variants: [LabVariant]? = nil,
+        engine: Machine.Engine = .auto
+    ) throws(LabError) {
         self.variants = variants ?? LabVariant.builtIns(programs: programs)
         self.guest = LabGuest.path(guest, programs: programs)
         let builder = try LabImageBuilder(programs: programs, guest: self.guest)
         var runners: [LabRunner] = []
         for variant in self.variants {
-            runners.append(try LabRunner(variant: variant, image: try builder.image(for: variant)))
+            runners.append(try LabRunner(variant: variant, image: try builder.image(for: variant), engine: engine))
         }
         self.runners = runners
     }

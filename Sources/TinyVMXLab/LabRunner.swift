@@ -5,7 +5,7 @@ import TinyVMX
 final class LabRunner {
     let variant: LabVariant
     let image: ProgramImage
-    let machine = Machine()
+    let machine: Machine
     private let routine: UInt64
     private let routineReturned: UInt64
     private let config: UInt64
@@ -18,7 +18,10 @@ final class LabRunner {
     private let guestNMIPoint: UInt64?
     private let nmiExit: UInt64
 
-    init(variant: LabVariant, image: ProgramImage) throws(LabError) {
+    init(variant: LabVariant, image: ProgramImage, engine: Machine.Engine) throws(LabError) {
+        var configuration = Machine.Configuration()
+        configuration.engine = engine
+        machine = Machine(configuration: configuration)
         self.variant = variant
         self.image = image
         func symbol(_ name: String) throws(LabError) -> UInt64 {

@@ -22,6 +22,22 @@ import TinyVMXCommands
         return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
     }
 
+    /// Every lab command prints the same thing whichever engine runs the machines.
+    @Test(arguments: [
+        ["cr2-diff", "--json"],
+        ["nmi-sweep", "--json", "--variant", "stock", "--variant", "patched"],
+        ["cost", "--json", "--transitions", "40"],
+        ["cr2-diff", "--json", "--guest", "exit_nmi"],
+    ])
+    func labCommandsAgreeUnderEveryEngine(arguments: [String]) throws {
+        let interpreted = try run(arguments + ["--engine", "interpreter"])
+        #expect(!interpreted.isEmpty)
+        for engine in ["jit", "auto"] {
+            let other = try run(arguments + ["--engine", engine])
+            #expect(other == interpreted, "\(arguments.joined(separator: " ")) --engine \(engine) differs from the interpreter")
+        }
+    }
+
     @Test func cr2DiffJSONHasTheIssuesFields() throws {
         let object = try json(["cr2-diff", "--json", "--variant", "stock", "--variant", "patched"])
         let variants = try #require(object["variants"] as? [[String: Any]])
