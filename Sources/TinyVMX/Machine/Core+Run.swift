@@ -250,7 +250,9 @@ extension Core {
                     }
                 }
             }
-            if jitThreshold != .max {
+            // A breakpoint inside the block: run only up to it (the next dispatch stops there).
+            let stopAt = breakpoints.isEmpty ? Int.max : breakpointIndex(in: current)
+            if jitThreshold != .max && stopAt == Int.max {
                 let native = nativeBlock(current)
                 if native >= 0, let jit, UInt64(jit.compiled[Int(native)].count) <= limit &- fuelUsed {
                     if let stop = runNative(native, limit: limit) { return stop }
@@ -261,7 +263,7 @@ extension Core {
             let block = blocks.blocks[Int(current)]
             let count = Int(block.count)
             let remaining = limit - fuelUsed
-            let runnable = UInt64(count) <= remaining ? count : Int(remaining)
+            let runnable = min(UInt64(count) <= remaining ? count : Int(remaining), stopAt)
             var p = UnsafePointer(blocks.instructions + Int(block.first))
             // An instruction that needs exact counters (string, RDTSC) is always its block's last one.
             let exactLast = blocks.instructions[Int(block.first) + count - 1].needsExactCount
@@ -302,6 +304,17 @@ extension Core {
                 previous = current
             }
         }
+    }
+
+    /// The index of the first instruction after the first of block `index` that is at a breakpoint, or
+    /// `Int.max`.
+    @inline(never)
+    private func breakpointIndex(in index: Int32) -> Int {
+        let block = blocks.blocks[Int(index)]
+        for k in 1..<max(Int(block.count), 1) where breakpoints.contains(blocks.instructions[Int(block.first) + k].address) {
+            return k
+        }
+        return .max
     }
 
     /// Handles an event thrown by `p` (or by fetching at RIP when `p` is nil): sets RIP as the CPU would

@@ -130,10 +130,9 @@ public final class Machine {
         return RunResult(stop: publicStop(stop), rip: core.rip, instructions: core.instructionCount - startCount)
     }
 
-    /// Runs like ``run(maxInstructions:)`` but also stops, before executing it, when control transfers to one
-    /// of `addresses`: a jump, call, return, exception or VM exit lands there (the run loop checks where each
-    /// block of decoded code starts, so an address reached by falling through from the instruction before it
-    /// is not seen unless a block happens to start there). The boundary the run starts at never stops it.
+    /// Runs like ``run(maxInstructions:)`` but also stops before executing an instruction at one of
+    /// `addresses`, however control got there (falling through, a jump, call, return, exception or VM exit),
+    /// whichever engine runs. The boundary the run starts at never stops it.
     /// - Returns: `.breakpoint` with RIP on the address, or any stop `run(maxInstructions:)` gives.
     @discardableResult
     public func run(maxInstructions: UInt64 = Machine.defaultMaxInstructions, until addresses: [UInt64]) -> RunResult {

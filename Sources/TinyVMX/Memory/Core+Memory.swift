@@ -79,6 +79,19 @@ extension Core {
         return v
     }
 
+    /// Reads the destination of a read-modify-write: the access is translated (and faults) as a write.
+    @inline(__always)
+    func readForWrite(_ linear: UInt64, _ size: UInt8) throws(ExecutionEvent) -> UInt64 {
+        let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
+        if tlbWriteTag[slot] != Self.tlbTag(linear) || Int(linear & 0xFFF) &+ Int(size) > 4096 {
+            _ = try fillTLB(linear, .write)
+            if Int(linear & 0xFFF) + Int(size) > 4096 {
+                _ = try fillTLB((linear &+ UInt64(size) &- 1) & ~0xFFF, .write)
+            }
+        }
+        return try read(linear, size)
+    }
+
     /// Writes the low `size` bytes of `value` at a linear address.
     @inline(__always)
     func write(_ linear: UInt64, _ size: UInt8, _ value: UInt64) throws(ExecutionEvent) {

@@ -5,7 +5,7 @@ extension Core {
     func executeBinary(_ p: UnsafePointer<DecodedInstruction>, _ op: Opcode) throws(ExecutionEvent) {
         let size = p.pointee.size
         let m = Width.mask(size)
-        let d = try readDestination(p.pointee.operand0)
+        let d = try readDestination(p.pointee.operand0, forWrite: op != .cmp && op != .test)
         let a = d.value
         let b = try readOperand(p.pointee.operand1) & m
         switch op {

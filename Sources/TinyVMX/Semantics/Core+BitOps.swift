@@ -15,11 +15,11 @@ extension Core {
             let unit = signed >> Int64(bits.trailingZeroBitCount)
             let address = effectiveAddress(dst) &+ UInt64(bitPattern: unit &* Int64(size))
             if dst.usesStackSegment && !Self.isCanonical(address) { throw .exception(.ss(0)) }
-            d = Destination(operand: dst, address: address, value: try read(address, size))
+            d = Destination(operand: dst, address: address, value: try op == .bt ? read(address, size) : readForWrite(address, size))
             offset &= bits - 1
         } else {
             offset &= bits - 1
-            d = try readDestination(dst)
+            d = try readDestination(dst, forWrite: op != .bt)
         }
         let mask = UInt64(1) << offset
         let old = d.value & mask != 0

@@ -81,10 +81,11 @@ extension Core {
 
     /// Reads a destination once for read-modify-write, remembering its address.
     @inline(__always)
-    func readDestination(_ o: Operand) throws(ExecutionEvent) -> Destination {
+    func readDestination(_ o: Operand, forWrite: Bool = true) throws(ExecutionEvent) -> Destination {
         if o.kind == .memory {
             let a = try checkedAddress(o)
-            return Destination(operand: o, address: a, value: try read(a, o.size))
+            // A read-modify-write is checked as a write before anything is read: a fault has the W bit.
+            return Destination(operand: o, address: a, value: try forWrite ? readForWrite(a, o.size) : read(a, o.size))
         }
         return Destination(operand: o, address: 0, value: readRegister(o))
     }

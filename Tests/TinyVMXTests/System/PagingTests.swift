@@ -23,6 +23,12 @@ import TinyVMX
         // Supervisor read of a not-present page: 0; write: W.
         #expect(try pageFault("mov (%rbx), %rax", pteFlags: 0)?.error == 0x0)
         #expect(try pageFault("movq $1, (%rbx)", pteFlags: 0)?.error == 0x2)
+        // A read-modify-write is checked as a write before it reads (found by the JIT edge tests; the host
+        // CPU reports ADD to an unmapped user page as 6). CMP and BT only read.
+        #expect(try pageFault("add %rax, (%rbx)", pteFlags: 0)?.error == 0x2)
+        #expect(try pageFault("btsq $3, (%rbx)", pteFlags: 0)?.error == 0x2)
+        #expect(try pageFault("cmp %rax, (%rbx)", pteFlags: 0)?.error == 0x0)
+        #expect(try pageFault("btq $3, (%rbx)", pteFlags: 0)?.error == 0x0)
         // Supervisor write to a read-only page with CR0.WP = 1: P|W.
         #expect(try pageFault("movq $1, (%rbx)", pteFlags: p)?.error == 0x3)
         // User read of a supervisor page: P|U; user write to a read-only user page: P|W|U.

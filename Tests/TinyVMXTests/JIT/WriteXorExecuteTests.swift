@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import TinyVMX
+
+/// Generated code is never writable and executable at once: after compiling (and linking blocks to each
+/// other, which rewrites code already placed), no mapping of this process is both writable and executable.
+@Suite struct WriteXorExecuteTests {
+    /// Mappings whose permissions include both w and x, from /proc/self/maps.
+    static func writableExecutableMappings() throws -> [String] {
+        let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        return maps.split(separator: "\n").filter { line in
+            let perms = line.split(separator: " ").dropFirst().first ?? ""
+            return perms.contains("w") && perms.contains("x")
+        }.map(String.init)
+    }
+
+    @Test func compiledCodeIsNeverWritableAndExecutable() throws {
+        var configuration = Machine.Configuration()
+        configuration.engine = .jit
+        let machine = Machine(configuration: configuration)
+        // A call/ret loop: several blocks, linked to each other after they are placed.
+        let image = try Toolchain.loadProgram(
+            path: CorpusTests.programsDirectory + "/bench/w3_call.S", baseAddress: 0x10000, entry: nil)
+        machine.load(image)
+        let result = machine.run(maxInstructions: 100_000)
+        #expect(result.stop == .instructionLimit)
+        #expect(machine.statistics.jitBlocksCompiled >= 4)
+        #expect(machine.statistics.jitInstructions > 90_000)
+        #expect(try Self.writableExecutableMappings() == [])
+    }
+}
