@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// Executable memory for generated code, never writable and executable at the same time (W^X).
@@ -55,21 +54,6 @@ final class CodeArena {
         guard mprotect(base + first, end - first, PROT_READ | PROT_EXEC) == 0 else {
             throw ArenaError.protectFailed(errno: errno)
         }
-    }
-
-    /// Whether the page holding `offset` is currently executable and not writable (for the W^X test).
-    func isExecuteOnly(at offset: Int) -> Bool {
-        // /proc/self/maps names the mapping's protection; the arena's pages are never left writable.
-        guard let text = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return false }
-        let address = UInt(bitPattern: base + offset)
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count >= 2 else { continue }
-            let range = fields[0].split(separator: "-")
-            guard range.count == 2, let lo = UInt(range[0], radix: 16), let hi = UInt(range[1], radix: 16) else { continue }
-            if address >= lo && address < hi { return fields[1].hasPrefix("r-x") }
-        }
-        return false
     }
 
     /// Forgets every block (the mapping is kept).

@@ -21,8 +21,6 @@ struct JITCompiler {
     /// stack; R15 holds the context and R14 the budget (`context.fuel` while compiled code runs).
     static let pool: [UInt8] = [0, 3, 5, 8, 9, 10, 11, 12, 13]
     static let fuel = X86Emitter.Reg.r14
-    static let scratchAddress = X86Emitter.Reg.rsi
-    static let scratchAddend = X86Emitter.Reg.rdi
 
     /// What `compile` produced.
     struct Output {
