@@ -67,6 +67,29 @@ import TinyVMXCommands
         #expect(throws: (any Error).self) { try run(["run", Self.programs + "/snippets/add_hlt.S", "--entry", "nosuchsymbol"]) }
     }
 
+    /// `--engine` picks the tier, `--json` says which one ran and what it compiled; a bad name is a usage
+    /// error that names the value.
+    @Test func engineOptionAndItsJSON() throws {
+        let loop = Self.programs + "/bench/w1_alu.S"
+        var engines: [String: [String: Any]] = [:]
+        for name in ["interpreter", "jit", "auto"] {
+            let out = try run(["run", loop, "--engine", name, "--max-instructions", "1000", "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            engines[name] = try #require(object["engine"] as? [String: Any])
+            #expect(engines[name]?["name"] as? String == name)
+            #expect(engines[name].map { ($0["compiledInstructions"] as? Int ?? -1) + ($0["interpretedInstructions"] as? Int ?? -1) } == 1000)
+        }
+        #expect(engines["interpreter"]?["blocksCompiled"] as? Int == 0)
+        #expect(engines["jit"]?["blocksCompiled"] as? Int ?? 0 > 0)
+        #expect(engines["jit"]?["compiledInstructions"] as? Int ?? 0 > 900)
+        do {
+            _ = try TinyVMXCommand.parseAsRoot(["run", loop, "--engine", "warp"])
+            Issue.record("--engine warp was accepted")
+        } catch {
+            #expect(TinyVMXCommand.message(for: error).contains("warp"))
+        }
+    }
+
     @Test func invalidOpcodeMessageNamesAddressAndBytes() throws {
         let out = try run(["run", "--hex", "90 0f 04 f4", "--json"])
         #expect(out.contains("\"vector\": 6"))

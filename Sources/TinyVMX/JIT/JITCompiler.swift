@@ -108,19 +108,28 @@ struct JITCompiler {
             e.jrcxz(skipping: 5)
             e.jump(to: &stubs[stub].label)
         } else {
-            var fail = X86Emitter(origin: 0)
-            fail.moveImmediate(rcx, start)
-            fail.store(rcx, context: Int(TVX_CTX_RIP))
-            fail.moveImmediate(0, UInt64(TVX_JIT_BUDGET))
-            fail.byte(0xE9)
-            fail.int32(0)
-            e.jrcxz(skipping: fail.count)
-            e.moveImmediate(rcx, start)
-            e.store(rcx, context: Int(TVX_CTX_RIP))
-            e.moveImmediate(0, UInt64(TVX_JIT_BUDGET))
-            e.jump(to: epilogue)
+            returnUnlessRCXIsZero(rip: start, status: TVX_JIT_BUDGET)
         }
         e.move(Self.fuel, rdx)
+    }
+
+    /// Appends the way back to the dispatcher: `RIP ← rip` (unless the caller stored it), `EAX ← status`,
+    /// `jmp epilogue`.
+    static func emitReturn(_ x: inout X86Emitter, rip: UInt64?, status: Int, epilogue: UInt64) {
+        if let rip {
+            x.moveImmediate(X86Emitter.Reg.rcx, rip)
+            x.store(X86Emitter.Reg.rcx, context: Int(TVX_CTX_RIP))
+        }
+        x.moveImmediate(0, UInt64(status))
+        x.jump(to: epilogue)
+    }
+
+    /// An inline return to the dispatcher, skipped by JRCXZ when RCX is zero.
+    mutating func returnUnlessRCXIsZero(rip: UInt64?, status: Int) {
+        var back = X86Emitter(origin: e.address &+ 2)  // placed right after the 2-byte JRCXZ
+        Self.emitReturn(&back, rip: rip, status: status, epilogue: epilogue)
+        e.jrcxz(skipping: back.count)
+        e.append(back.bytes)
     }
 
     mutating func writeBack() {
@@ -147,10 +156,7 @@ struct JITCompiler {
             e.int32(0)  // falls through to the unlinked path below until linked
             links.append((field, target))
         }
-        e.moveImmediate(X86Emitter.Reg.rcx, target)
-        e.store(X86Emitter.Reg.rcx, context: Int(TVX_CTX_RIP))
-        e.moveImmediate(0, UInt64(TVX_JIT_NEXT))
-        e.jump(to: epilogue)
+        Self.emitReturn(&e, rip: target, status: TVX_JIT_NEXT, epilogue: epilogue)
     }
 
     /// Leaves for the guest address in RSI (registers already written back): through the indirect-branch
@@ -165,13 +171,7 @@ struct JITCompiler {
         e.lea(rdx, base: rdx, index: rsi, disp: 1)
         e.op([0x8B], size: 8, reg: rdi, rm: .mem(base: X86Emitter.Reg.r15, index: rcx, scale: 8, disp: cache + 8))
         e.move(rcx, rdx)
-        var miss = X86Emitter(origin: 0)
-        miss.moveImmediate(0, UInt64(TVX_JIT_NEXT))
-        miss.byte(0xE9)
-        miss.int32(0)
-        e.jrcxz(skipping: miss.count)
-        e.moveImmediate(0, UInt64(TVX_JIT_NEXT))
-        e.jump(to: epilogue)
+        returnUnlessRCXIsZero(rip: nil, status: TVX_JIT_NEXT)
         e.jumpIndirect(rdi)
     }
 
@@ -188,24 +188,18 @@ struct JITCompiler {
     /// Emits the out-of-line exits: TLB misses (refund the unexecuted part of the budget, name the
     /// instruction) and failed budget checks on a back edge.
     mutating func emitStubs() {
-        let rcx = X86Emitter.Reg.rcx
         for s in stubs.indices {
             e.bind(&stubs[s].label)
             writeBack()
             let index = stubs[s].index
             if stubs[s].budget {
-                e.moveImmediate(rcx, start)
-                e.store(rcx, context: Int(TVX_CTX_RIP))
-                e.moveImmediate(0, UInt64(TVX_JIT_BUDGET))
+                Self.emitReturn(&e, rip: start, status: TVX_JIT_BUDGET, epilogue: epilogue)
             } else {
                 e.lea(Self.fuel, base: Self.fuel, disp: Int32(count - index))
-                e.moveImmediate(rcx, insns[index].address)
-                e.store(rcx, context: Int(TVX_CTX_RIP))
                 e.storeImmediate(UInt32(blockIndex), context: tvx_ctx_exit_block())
                 e.storeImmediate(UInt32(index), context: tvx_ctx_exit_index())
-                e.moveImmediate(0, UInt64(TVX_JIT_MISS))
+                Self.emitReturn(&e, rip: insns[index].address, status: TVX_JIT_MISS, epilogue: epilogue)
             }
-            e.jump(to: epilogue)
         }
     }
 

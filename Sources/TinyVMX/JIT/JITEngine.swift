@@ -21,8 +21,6 @@ final class JITEngine {
         var user: Bool
     }
 
-    static let arenaSize = 32 << 20
-
     let arena: CodeArena
     private(set) var prologue: UInt64 = 0
     private(set) var epilogue: UInt64 = 0
@@ -38,11 +36,12 @@ final class JITEngine {
     /// Whether this host can run generated code (x86-64 with BMI2).
     static var hostSupported: Bool { tvx_host_has_bmi2() != 0 }
 
-    init(context: UnsafeMutablePointer<tvx_jit_context>) throws {
+    /// - Parameter capacity: Bytes of executable memory (`Machine.Configuration.jitCodeBytes`).
+    init(context: UnsafeMutablePointer<tvx_jit_context>, capacity: Int) throws {
         self.context = context
         jumpCache = (UnsafeMutableRawPointer(context) + tvx_ctx_jump_cache())
             .assumingMemoryBound(to: tvx_jump_cache_entry.self)
-        arena = try CodeArena(capacity: Self.arenaSize)
+        arena = try CodeArena(capacity: max(capacity, 512))
         try emitRuntime()
     }
 
@@ -83,8 +82,7 @@ final class JITEngine {
         }
         e.byte(0xC3)
         let missOffset = e.count
-        e.moveImmediate(0, UInt64(TVX_JIT_NEXT))
-        e.jump(to: e.origin &+ UInt64(epilogueOffset))
+        JITCompiler.emitReturn(&e, rip: nil, status: TVX_JIT_NEXT, epilogue: e.origin &+ UInt64(epilogueOffset))
         guard let offset = try arena.append(e.bytes) else { throw CodeArena.ArenaError.mapFailed(errno: ENOMEM) }
         let base = arena.baseAddress &+ UInt64(offset)
         prologue = base

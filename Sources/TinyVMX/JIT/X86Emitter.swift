@@ -36,6 +36,8 @@ struct X86Emitter {
     var address: UInt64 { origin &+ UInt64(bytes.count) }
 
     mutating func byte(_ b: UInt8) { bytes.append(b) }
+    /// Appends code assembled separately for the address it lands at (`address` now).
+    mutating func append(_ code: [UInt8]) { bytes.append(contentsOf: code) }
     mutating func int16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
     mutating func int32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
     mutating func int64(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }

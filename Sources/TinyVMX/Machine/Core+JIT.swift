@@ -27,7 +27,7 @@ extension Core {
     private func compileBlock(_ index: Int32) -> Int32 {
         let b = blocks.blocks + Int(index)
         if jit == nil {
-            guard JITEngine.hostSupported, let engine = try? JITEngine(context: context) else {
+            guard JITEngine.hostSupported, let engine = try? JITEngine(context: context, capacity: configuration.jitCodeBytes) else {
                 jitThreshold = .max  // this host cannot run generated code: interpret
                 return BlockCache.notCompiled
             }
@@ -40,7 +40,13 @@ extension Core {
             user: blocksAreUser)
         statistics.jitTranslationNanoseconds &+= Self.monotonicNanoseconds() &- started
         if jit.isFull {
+            // Start over with an empty arena; a block that does not fit even then stays interpreted.
+            let alone = jit.compiled.isEmpty
             dropCompiledCode()
+            if alone {
+                b.pointee.native = BlockCache.refused
+                return BlockCache.refused
+            }
             return BlockCache.notCompiled
         }
         guard let result else {

@@ -14,6 +14,9 @@ extension Machine {
         public var initialTSC: UInt64 = 0
         /// Which tier runs guest code (`auto`: interpret, compile blocks once they are hot).
         public var engine: Engine = .auto
+        /// Executable memory for compiled code (reserved when the first block is compiled). When it is full,
+        /// all compiled code is dropped and hot blocks are compiled again.
+        public var jitCodeBytes: Int = 32 << 20
 
         public init() {}
 

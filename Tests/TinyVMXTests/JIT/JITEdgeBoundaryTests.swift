@@ -123,7 +123,7 @@ import TinyVMX
         for deliver in [false, true] {
             var outcomes: Outcomes = [:], stats: Stats = [:]
             for engine in JITEdge.engines {
-                let s = try JITEdgeSystem(image, engine: engine, deliver: deliver)
+                let s = try SystemHarness(image: image, engine: engine, deliver: deliver)
                 try s.setPTE(faultPage, pte == 0 ? 0 : faultPage | pte)
                 s.machine[.rbx] = 0x20_0000
                 s.machine[.rcx] = 0x7FFF_FFFF_FFFF_FF00  // the ADD before the access overflows some iterations
@@ -178,7 +178,7 @@ import TinyVMX
         for n in points {
             var outcomes: Outcomes = [:]
             for engine in JITEdge.engines {
-                let s = try JITEdgeSystem(image, engine: engine)
+                let s = try SystemHarness(image: image, engine: engine)
                 try s.setGate(2, handler: s.symbol("handler"))
                 try s.setGate(0x20, handler: s.symbol("handler"))
                 s.machine[.rbx] = 0x20_0000

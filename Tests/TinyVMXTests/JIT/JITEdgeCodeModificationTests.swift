@@ -212,7 +212,7 @@ import TinyVMX
         let (image, original, other) = try remapProgram(invalidate: invalidate, reload: reload)
         var outcomes: [Machine.Engine: JITEdgeOutcome] = [:], stats: [Machine.Engine: Machine.Statistics] = [:]
         for engine in JITEdge.engines {
-            let s = try JITEdgeSystem(image, engine: engine)
+            let s = try SystemHarness(image: image, engine: engine)
             try s.machine.writeMemory(original, at: 0x60_0000)
             try s.machine.writeMemory(other, at: 0x60_1000)
             s.machine[.rbx] = 0x60_0000

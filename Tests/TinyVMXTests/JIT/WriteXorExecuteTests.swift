@@ -29,3 +29,26 @@ import TinyVMX
         #expect(try Self.writableExecutableMappings() == [])
     }
 }
+
+/// A full arena drops all compiled code and compiles again; results stay the interpreter's.
+@Suite struct CodeArenaCapacityTests {
+    func run(_ engine: Machine.Engine, codeBytes: Int) throws -> (RunResult, Machine) {
+        var configuration = Machine.Configuration()
+        configuration.engine = engine
+        configuration.jitCodeBytes = codeBytes
+        let machine = Machine(configuration: configuration)
+        machine.load(try Toolchain.loadProgram(
+            path: CorpusTests.programsDirectory + "/bench/w3_call.S", baseAddress: 0x10000, entry: nil))
+        return (machine.run(maxInstructions: 50_000), machine)
+    }
+
+    @Test func aFullArenaIsStartedOverAndResultsDoNotChange() throws {
+        let (expected, reference) = try run(.interpreter, codeBytes: 32 << 20)
+        // 1 KiB holds the runtime and two or three of W3's blocks: it fills again and again.
+        let (result, machine) = try run(.jit, codeBytes: 1024)
+        #expect(result == expected)
+        #expect(machine[.rax] == reference[.rax] && machine[.rsp] == reference[.rsp] && machine[.rflags] == reference[.rflags])
+        #expect(machine.statistics.jitInvalidations > 10)
+        #expect(machine.statistics.jitInstructions > 10_000)
+    }
+}

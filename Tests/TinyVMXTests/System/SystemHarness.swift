@@ -11,7 +11,7 @@ import TinyVMX
 /// - Page tables at 0x100000; the first 8 MiB mapped present + writable, supervisor, by 4 KiB PTEs.
 /// - Code at 0x400000, RSP 0x50000.
 final class SystemHarness {
-    let machine = Machine()
+    let machine: Machine
     let image: ProgramImage
 
     static let gdt: UInt64 = 0x10000
@@ -33,8 +33,19 @@ final class SystemHarness {
         dirty: UInt64 = 0x40, global: UInt64 = 0x100, noExecute: UInt64 = 1 << 63
 
     /// Assembles `code` (AT&T, entry `_start` or the first byte) at 0x400000 and builds the environment.
-    init(code: String) throws {
-        image = try Toolchain.assembleProgram(".globl _start\n_start:\n" + code, at: Machine.defaultLoadAddress)
+    convenience init(code: String, engine: Machine.Engine = .auto) throws {
+        try self.init(
+            image: Toolchain.assembleProgram(".globl _start\n_start:\n" + code, at: Machine.defaultLoadAddress),
+            engine: engine)
+    }
+
+    /// Loads `image` on a machine running `engine` and builds the environment. Without `deliver`, IDTR keeps
+    /// the bare profile's limit 0, so exceptions and NMIs stop the run instead of reaching the stubs.
+    init(image: ProgramImage, engine: Machine.Engine = .auto, deliver: Bool = true) throws {
+        var configuration = Machine.Configuration()
+        configuration.engine = engine
+        machine = Machine(configuration: configuration)
+        self.image = image
         machine.load(image)
         try write64(Self.gdt, [
             0,
@@ -64,8 +75,10 @@ final class SystemHarness {
         }
         machine[.gdtrBase] = Self.gdt
         machine[.gdtrLimit] = 0x37
-        machine[.idtrBase] = Self.idt
-        machine[.idtrLimit] = 0xFFF
+        if deliver {
+            machine[.idtrBase] = Self.idt
+            machine[.idtrLimit] = 0xFFF
+        }
         machine[.tr] = UInt64(Self.tssSelector)
         machine[.trBase] = Self.tss
         machine[.trLimit] = 0x67
