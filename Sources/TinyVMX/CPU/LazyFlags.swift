@@ -32,24 +32,39 @@ struct LazyFlags {
     }
 
     /// Condition code `cc` evaluated from the pending operation without computing RFLAGS, where that is
-    /// cheaper: every condition after SUB/CMP and logic operations except O and P; E/NE/S/NS after any kind.
+    /// cheaper: every condition but P after SUB/CMP and logic operations; E/NE/S/NS after any kind.
     /// - Returns: `nil` when the flags must be computed instead.
-    @inline(__always)
+    @inline(always)
     func condition(_ cc: UInt8) -> Bool? {
         let sign = Width.signBit(size)
         let r: Bool
-        switch (cc >> 1, kind) {
-        case (2, _): r = result == 0  // E
-        case (4, _): r = result & sign != 0  // S
-        case (1, .sub): r = a < b  // B
-        case (3, .sub): r = a <= b  // BE
-        case (6, .sub): r = Int64(bitPattern: Width.signExtend(a, size)) < Int64(bitPattern: Width.signExtend(b, size))  // L
-        case (7, .sub): r = Int64(bitPattern: Width.signExtend(a, size)) <= Int64(bitPattern: Width.signExtend(b, size))  // LE
-        case (1, .logic): r = false  // CF = 0
-        case (3, .logic): r = result == 0  // CF | ZF
-        case (6, .logic): r = result & sign != 0  // SF != OF with OF = 0
-        case (7, .logic): r = result == 0 || result & sign != 0
-        default: return nil
+        switch kind {
+        case .sub:
+            switch cc >> 1 {
+            case 0: r = (a ^ b) & (a ^ result) & sign != 0  // O
+            case 1: r = a < b  // B
+            case 2: r = result == 0  // E
+            case 3: r = a <= b  // BE
+            case 4: r = result & sign != 0  // S
+            case 5: return nil  // P
+            case 6: r = Int64(bitPattern: Width.signExtend(a, size)) < Int64(bitPattern: Width.signExtend(b, size))  // L
+            default: r = Int64(bitPattern: Width.signExtend(a, size)) <= Int64(bitPattern: Width.signExtend(b, size))  // LE
+            }
+        case .logic:
+            // CF = OF = 0.
+            switch cc >> 1 {
+            case 0, 1: r = false  // O, B
+            case 2, 3: r = result == 0  // E, BE
+            case 4, 6: r = result & sign != 0  // S, L (SF != OF)
+            case 5: return nil  // P
+            default: r = result == 0 || result & sign != 0  // LE
+            }
+        default:
+            switch cc >> 1 {
+            case 2: r = result == 0  // E
+            case 4: r = result & sign != 0  // S
+            default: return nil
+            }
         }
         return (cc & 1) == 0 ? r : !r
     }

@@ -1,9 +1,9 @@
 /// Helpers for values of an operand width of 1, 2, 4 or 8 bytes held in a `UInt64`.
 enum Width {
-    /// All bits of a `size`-byte value.
+    /// All bits of a `size`-byte value (`size` is 1, 2, 4 or 8).
     @inline(__always)
     static func mask(_ size: UInt8) -> UInt64 {
-        size >= 8 ? ~0 : (UInt64(1) << (UInt64(size) &* 8)) &- 1
+        UInt64.max &>> (64 &- UInt64(size) &* 8)
     }
 
     /// The sign bit of a `size`-byte value.

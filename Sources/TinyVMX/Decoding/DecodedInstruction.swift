@@ -9,8 +9,8 @@ struct DecodedInstruction: Sendable {
     }
 
     var opcode: Opcode = .unsupported
-    /// For specialized forms (`aluRegReg`, `aluRegImm`): the ALU operation they perform.
-    var operation: Opcode = .unsupported
+    /// How the interpreter's inner loop runs it (set after decoding by `Specializer`).
+    var form: FastForm = .generic
     /// Condition code (0 O … 15 G, the low nibble of the opcode) for `jcc`, `setcc`, `cmovcc`.
     var condition: UInt8 = 0
     /// Operation size in bytes (the destination's size for most instructions).

@@ -38,18 +38,6 @@ enum Opcode: UInt8, Sendable {
     case overlong
     /// A decoded instruction outside the subset: executing it stops the run with `unsupported`.
     case unsupported
-    // Specialized forms chosen after decoding (`Specializer`) for the hottest shapes; same semantics, no
-    // operand-kind dispatch. The original operation is in `DecodedInstruction.operation`.
-    /// 32/64-bit ALU operation, register destination, register source.
-    case aluRegReg
-    /// 32/64-bit ALU operation, register destination, immediate source.
-    case aluRegImm
-    /// 32/64-bit MOV between registers, or an immediate into a register.
-    case movRegReg, movRegImm
-    /// 32/64-bit MOV loading a register from memory / storing a register to memory.
-    case movRegMem, movMemReg
-    /// 32/64-bit INC/DEC of a register.
-    case incReg, decReg
 }
 
 extension Opcode {

@@ -14,17 +14,6 @@ extension JITCompiler {
 
     static let rspBit: UInt16 = 1 << 4
 
-    /// The generic operation behind a specialized opcode.
-    static func normalized(_ d: DecodedInstruction) -> Opcode {
-        switch d.opcode {
-        case .aluRegReg, .aluRegImm: return d.operation
-        case .movRegReg, .movRegImm, .movRegMem, .movMemReg: return .mov
-        case .incReg: return .inc
-        case .decReg: return .dec
-        default: return d.opcode
-        }
-    }
-
     static func transfersControl(_ op: Opcode) -> Bool {
         switch op {
         case .jmp, .jcc, .call, .ret, .jmpIndirect: return true
@@ -55,10 +44,10 @@ extension JITCompiler {
         let dst: UInt16 = isReg0 ? 1 << UInt16(o0.reg) : 0
         let immediateFits = o1.kind != .immediate || o1.size != 8
             || Int64(Int32(truncatingIfNeeded: o1.value)) == o1.value
-        switch normalized(d) {
+        switch d.opcode {
         case .add, .or, .adc, .sbb, .and, .sub, .xor, .cmp, .test:
             guard d.operandCount == 2, o0.kind != .immediate, immediateFits else { return nil }
-            let op = normalized(d)
+            let op = d.opcode
             // AF is undefined after AND/OR/XOR/TEST; the interpreter clears it, and so must compiled code
             // (see `normalizeLogicFlags`), which is done for register operands only.
             if op == .and || op == .or || op == .xor || op == .test {
@@ -120,7 +109,7 @@ extension JITCompiler {
         let byteOp = size == 1
         let rsi = X86Emitter.Reg.rsi, rdi = X86Emitter.Reg.rdi, rdx = X86Emitter.Reg.rdx
         let hostMemory = X86Emitter.RM.mem(base: rsi, index: rdi, scale: 1, disp: 0)
-        switch Self.normalized(d) {
+        switch d.opcode {
         case let op where Self.aluExtension(op) != nil:
             let b = Self.aluExtension(op)!
             let kind: AccessKind = op == .cmp ? .read : .write
@@ -148,7 +137,7 @@ extension JITCompiler {
             }
             normalizeLogicFlags(rcx, size)
         case .inc, .dec, .not, .neg:
-            let op = Self.normalized(d)
+            let op = d.opcode
             let ext: UInt8 = op == .inc ? 0 : op == .dec ? 1 : op == .not ? 2 : 3
             let opcode: UInt8 = op == .inc || op == .dec ? (byteOp ? 0xFE : 0xFF) : (byteOp ? 0xF6 : 0xF7)
             e.op([opcode], size: size, reg: ext, rm: rm(o0, .write, index: i), byteRegisters: byteOp)
@@ -159,7 +148,7 @@ extension JITCompiler {
             let opcode: [UInt8]
             if o1.size == size {
                 opcode = [0x8B]
-            } else if Self.normalized(d) == .movzx {
+            } else if d.opcode == .movzx {
                 opcode = o1.size == 1 ? [0x0F, 0xB6] : [0x0F, 0xB7]
             } else {
                 opcode = o1.size == 1 ? [0x0F, 0xBE] : o1.size == 2 ? [0x0F, 0xBF] : [0x63]

@@ -89,7 +89,7 @@ struct JITCompiler {
         e.bind(&body)
         for i in 0..<count { emitInstruction(i) }
         let last = insns[count - 1]
-        if !Self.transfersControl(Self.normalized(last)) { exit(to: last.nextAddress) }
+        if !Self.transfersControl(last.opcode) { exit(to: last.nextAddress) }
         emitStubs()
         return Output(bytes: e.bytes, checkedEntry: checked, uncheckedEntry: unchecked, count: count, links: links)
     }

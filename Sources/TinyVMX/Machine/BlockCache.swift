@@ -8,6 +8,8 @@ struct BlockCache {
         var start: UInt64
         var first: Int32
         var count: Int32
+        /// Its last instruction needs exact counters (`Opcode.readsInstructionCount`).
+        var endsWithExactCount = false
         var successorAddress0: UInt64 = 1
         var successorIndex0: Int32 = -1
         var successorAddress1: UInt64 = 1
@@ -65,7 +67,9 @@ struct BlockCache {
             blockCapacity *= 2
         }
         (instructions + instructionCount).initialize(from: decoded, count: decoded.count)
-        blocks[blockCount] = Block(start: address, first: Int32(instructionCount), count: Int32(decoded.count))
+        blocks[blockCount] = Block(
+            start: address, first: Int32(instructionCount), count: Int32(decoded.count),
+            endsWithExactCount: decoded[decoded.count - 1].needsExactCount)
         instructionCount += decoded.count
         index[address] = Int32(blockCount)
         blockCount += 1

@@ -211,25 +211,31 @@ extension Core {
         return true
     }
 
+    /// Runs decoded blocks until the budget `limit` is reached or something needs the event check.
+    ///
+    /// `previous` is the block that just ran; its two cached successor links usually name the next block
+    /// without a hash lookup. Links and `previous` stay valid because blocks are only ever removed all at
+    /// once (`flushDecodedCode`, a CPL swap), and both set `codeWasModified`, which clears `previous`.
     private func runBlocks(fuelLimit limit: UInt64) -> InternalStop {
         fuelLimit = limit
         var previous: Int32 = -1
         while true {
             if fuelUsed >= limit { return .budget }
             let address = rip
-            if !breakpoints.isEmpty && breakpoints.contains(address) && fuelUsed != breakpointRunStart {
+            let armed = !breakpoints.isEmpty
+            if armed && breakpoints.contains(address) && fuelUsed != breakpointRunStart {
                 return .breakpoint
             }
             var current: Int32 = -1
-            if previous >= 0 && blocks.isValid(previous) {
-                let b = blocks.blocks[Int(previous)]
-                if b.successorAddress0 == address {
-                    current = b.successorIndex0
-                } else if b.successorAddress1 == address {
-                    current = b.successorIndex1
+            if previous >= 0 {
+                let b = blocks.blocks + Int(previous)
+                if b.pointee.successorAddress0 == address {
+                    current = b.pointee.successorIndex0
+                } else if b.pointee.successorAddress1 == address {
+                    current = b.pointee.successorIndex1
                 }
             }
-            if current < 0 || !blocks.isValid(current) || blocks.blocks[Int(current)].start != address {
+            if current < 0 {
                 if let found = blocks.lookup(address) {
                     current = found
                 } else {
@@ -239,7 +245,7 @@ extension Core {
                         return raise(error, at: nil) ?? .events
                     }
                 }
-                if previous >= 0 && blocks.isValid(previous) {
+                if previous >= 0 {
                     let pb = blocks.blocks + Int(previous)
                     if pb.pointee.successorIndex0 < 0 {
                         pb.pointee.successorAddress0 = address
@@ -250,9 +256,7 @@ extension Core {
                     }
                 }
             }
-            // A breakpoint inside the block: run only up to it (the next dispatch stops there).
-            let stopAt = breakpoints.isEmpty ? Int.max : breakpointIndex(in: current)
-            if jitThreshold != .max && stopAt == Int.max {
+            if jitThreshold != .max && (!armed || breakpointIndex(in: current) == .max) {
                 let native = nativeBlock(current)
                 if native >= 0, let jit, UInt64(jit.compiled[Int(native)].count) <= limit &- fuelUsed {
                     if let stop = runNative(native, limit: limit) { return stop }
@@ -260,42 +264,55 @@ extension Core {
                     continue
                 }
             }
-            let block = blocks.blocks[Int(current)]
-            let count = Int(block.count)
-            let remaining = limit - fuelUsed
-            let runnable = min(UInt64(count) <= remaining ? count : Int(remaining), stopAt)
-            var p = UnsafePointer(blocks.instructions + Int(block.first))
-            // An instruction that needs exact counters (string, RDTSC) is always its block's last one.
-            let exactLast = blocks.instructions[Int(block.first) + count - 1].needsExactCount
-            let plain = exactLast && runnable == count ? count - 1 : runnable
+            let block = blocks.blocks + Int(current)
+            let count = Int(block.pointee.count)
+            var p = UnsafePointer(blocks.instructions + Int(block.pointee.first))
+            // Instructions that may run, and those of them that run plainly: all but a last one that needs
+            // exact counters (string, RDTSC: always its block's last instruction). The budget or a breakpoint
+            // inside the block (the next dispatch stops there) can end the run sooner.
+            var runnable = count
+            var plain = block.pointee.endsWithExactCount ? count &- 1 : count
+            if armed || UInt64(truncatingIfNeeded: count) > limit &- fuelUsed {
+                runnable = Int(min(limit &- fuelUsed, UInt64(count)))
+                if armed { runnable = min(runnable, breakpointIndex(in: current)) }
+                plain = block.pointee.endsWithExactCount && runnable == count ? count &- 1 : runnable
+            }
             var done = 0
             codeWasModified = false
-            do {
-                while done < plain {
-                    try execute(p)
-                    done &+= 1
-                    if codeWasModified || done == plain { break }
-                    p += 1
+            if plain > 0 {
+                let first = p
+                let last = p + (plain &- 1)
+                do {
+                    while true {
+                        let mayHaveModifiedCode = try executeFast(p)
+                        if (mayHaveModifiedCode && codeWasModified) || p == last { break }
+                        p += 1
+                    }
+                } catch {
+                    instructionCount &+= UInt64(first.distance(to: p))
+                    fuelUsed &+= UInt64(first.distance(to: p))
+                    return raise(error, at: p) ?? .events
                 }
-                // `p` is now the last instruction executed (or the first, if none was).
-                if done == plain && plain < runnable && !codeWasModified {
-                    if done > 0 { p += 1 }
-                    instructionCount &+= UInt64(done)
-                    fuelUsed &+= UInt64(done)
-                    done = 0
-                    stringInterrupted = false
+                // `p` is the last instruction executed.
+                done = p == last ? plain : first.distance(to: p) &+ 1
+            }
+            if plain < runnable && done == plain && !codeWasModified {
+                if done > 0 { p += 1 }
+                instructionCount &+= UInt64(truncatingIfNeeded: done)
+                fuelUsed &+= UInt64(truncatingIfNeeded: done)
+                done = 0
+                stringInterrupted = false
+                do {
                     try executeExactCount(p)
-                    if !stringInterrupted { done = 1 }
+                } catch {
+                    return raise(error, at: p) ?? .events
                 }
-            } catch {
-                instructionCount &+= UInt64(done)
-                fuelUsed &+= UInt64(done)
-                return raise(error, at: p) ?? .events
+                if !stringInterrupted { done = 1 }
             }
             // Branches and string instructions set RIP; otherwise the run continues after the last one.
             if !p.pointee.setsRIP { rip = p.pointee.nextAddress }
-            instructionCount &+= UInt64(done)
-            fuelUsed &+= UInt64(done)
+            instructionCount &+= UInt64(truncatingIfNeeded: done)
+            fuelUsed &+= UInt64(truncatingIfNeeded: done)
             if codeWasModified {
                 previous = -1
                 // `openEventWindow` sets both flags, so the common path pays one test per block, not two.

@@ -42,65 +42,6 @@ extension Core {
         }
     }
 
-    /// The specialized 32/64-bit register form of `executeBinary` (destination and source are GPRs or an
-    /// immediate; a 32-bit result is zero-extended by construction).
-    ///
-    /// It repeats `executeBinary`'s operation switch on purpose: sharing it through a result function and a
-    /// flag-commit function (two switches per instruction) measured 13–19% slower on W1–W3.
-    @inline(__always)
-    func executeALURegister(_ p: UnsafePointer<DecodedInstruction>, immediate: Bool) {
-        let size = p.pointee.size
-        let m = Width.mask(size)
-        let r0 = Int(p.pointee.operand0.reg)
-        let a = g[r0] & m
-        let b = immediate ? UInt64(bitPattern: p.pointee.operand1.value) & m : g[Int(p.pointee.operand1.reg)] & m
-        let op = p.pointee.operation
-        switch op {
-        case .add:
-            let r = (a &+ b) & m
-            g[r0] = r
-            deferFlags(.add, a, b, r, size)
-        case .sub, .cmp:
-            let r = (a &- b) & m
-            if op == .sub { g[r0] = r }
-            deferFlags(.sub, a, b, r, size)
-        case .xor:
-            let r = a ^ b
-            g[r0] = r
-            deferFlags(.logic, a, b, r, size)
-        case .and, .test:
-            let r = a & b
-            if op == .and { g[r0] = r }
-            deferFlags(.logic, a, b, r, size)
-        case .or:
-            let r = a | b
-            g[r0] = r
-            deferFlags(.logic, a, b, r, size)
-        case .adc:
-            let c = rflags & RFLAGS.cf
-            let r = (a &+ b &+ c) & m
-            g[r0] = r
-            setStatusFlags(Flags.add(a, b, r, carry: c != 0, size))
-        default:  // sbb
-            let c = rflags & RFLAGS.cf
-            let r = (a &- b &- c) & m
-            g[r0] = r
-            setStatusFlags(Flags.sub(a, b, r, borrow: c != 0, size))
-        }
-    }
-
-    /// The specialized 32/64-bit register form of INC/DEC.
-    @inline(__always)
-    func executeIncDecRegister(_ p: UnsafePointer<DecodedInstruction>, increment: Bool) {
-        let size = p.pointee.size
-        let m = Width.mask(size)
-        let r0 = Int(p.pointee.operand0.reg)
-        let a = g[r0] & m
-        let r = increment ? (a &+ 1) & m : (a &- 1) & m
-        g[r0] = r
-        deferFlags(increment ? .inc : .dec, a, 1, r, size)
-    }
-
     /// INC and DEC: like ADD/SUB 1 but CF is preserved.
     @inline(__always)
     func executeIncDec(_ p: UnsafePointer<DecodedInstruction>, increment: Bool) throws(ExecutionEvent) {

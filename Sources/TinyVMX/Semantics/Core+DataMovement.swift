@@ -14,9 +14,7 @@ extension Core {
 
     /// LEA: the offset part of the address (segment bases are not added), truncated to the destination.
     func executeLea(_ p: UnsafePointer<DecodedInstruction>) {
-        var o = p.pointee.operand1
-        o.segment = .none
-        writeRegister(p.pointee.operand0, effectiveAddress(o))
+        writeRegister(p.pointee.operand0, offsetAddress(p.pointee.operand1))
     }
 
     /// XCHG: a memory operand is written first, so a fault leaves both operands unchanged.

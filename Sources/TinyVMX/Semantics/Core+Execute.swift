@@ -10,19 +10,10 @@ extension Core {
         }
     }
 
-    @inline(__always)
+    /// Runs any decoded instruction by its opcode (the run loop reaches it through `executeFast`).
+    @inline(never)
     func execute(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
         switch p.pointee.opcode {
-        case .aluRegReg: executeALURegister(p, immediate: false)
-        case .aluRegImm: executeALURegister(p, immediate: true)
-        case .movRegReg: g[Int(p.pointee.operand0.reg)] = readRegister(p.pointee.operand1)
-        case .movRegImm: g[Int(p.pointee.operand0.reg)] = UInt64(bitPattern: p.pointee.operand1.value) & Width.mask(p.pointee.size)
-        case .movRegMem:
-            g[Int(p.pointee.operand0.reg)] = try read(checkedAddress(p.pointee.operand1), p.pointee.size)
-        case .movMemReg:
-            try write(checkedAddress(p.pointee.operand0), p.pointee.size, g[Int(p.pointee.operand1.reg)])
-        case .incReg: executeIncDecRegister(p, increment: true)
-        case .decReg: executeIncDecRegister(p, increment: false)
         case .mov: try executeMove(p)
         case .add, .adc, .sub, .sbb, .and, .or, .xor, .cmp, .test: try executeBinary(p, p.pointee.opcode)
         case .inc: try executeIncDec(p, increment: true)

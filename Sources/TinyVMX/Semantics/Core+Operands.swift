@@ -12,15 +12,21 @@ extension Core {
     /// The linear address of a memory operand (base + index × scale + displacement, FS/GS base added).
     @inline(__always)
     func effectiveAddress(_ o: Operand) -> UInt64 {
+        let ea = offsetAddress(o)
+        switch o.segment {
+        case .none: return ea
+        case .fs: return ea &+ state.pointee.fs_base
+        case .gs: return ea &+ state.pointee.gs_base
+        }
+    }
+
+    /// A memory operand's offset within its segment (base + index × scale + displacement): what LEA computes.
+    @inline(__always)
+    func offsetAddress(_ o: Operand) -> UInt64 {
         var ea = UInt64(bitPattern: o.value)
         if o.reg != Operand.noRegister { ea &+= g[Int(o.reg)] }
         if o.index != Operand.noRegister { ea &+= g[Int(o.index)] &* UInt64(o.scale) }
         if o.isAddress32 { ea &= 0xFFFF_FFFF }
-        switch o.segment {
-        case .none: break
-        case .fs: ea &+= state.pointee.fs_base
-        case .gs: ea &+= state.pointee.gs_base
-        }
         return ea
     }
 
@@ -136,11 +142,17 @@ extension Core {
 
     /// Evaluates condition code `cc` (0 O, 1 NO, 2 B, 3 AE, 4 E, 5 NE, 6 BE, 7 A, 8 S, 9 NS, 10 P, 11 NP,
     /// 12 L, 13 GE, 14 LE, 15 G) against RFLAGS.
-    @inline(__always)
+    @inline(always)
     func condition(_ cc: UInt8) -> Bool {
         if lazy.pointee.kind != .none, let r = lazy.pointee.condition(cc) {
             return r
         }
+        return conditionFromFlags(cc)
+    }
+
+    /// Condition code `cc` evaluated on RFLAGS (pending flags are computed first).
+    @inline(never)
+    func conditionFromFlags(_ cc: UInt8) -> Bool {
         let f = rflags
         let r: Bool
         switch cc >> 1 {
