@@ -370,12 +370,13 @@ extension Core {
 }
 
 extension Opcode {
-    /// Instructions that need the exact retired count (string iterations charge the budget; RDTSC reads it),
-    /// so the run loop brings the counters up to date before them. All of them end their block.
+    /// Instructions that need the exact retired count, so the run loop brings the counters up to date before
+    /// them: string iterations charge the budget, RDTSC and RDMSR of the TSC read it, VM entry starts the
+    /// preemption timer from it, a VM exit records it. All of them end their block.
     var readsInstructionCount: Bool {
         switch self {
         case .movs, .stos, .lods, .cmps, .scas, .rdtsc: return true
-        default: return false
+        default: return isSystem
         }
     }
 }

@@ -1,12 +1,12 @@
 /// The dispatcher: one `switch` over `Opcode`, calling the family that implements it.
 extension Core {
-    /// String instructions and RDTSC: executed with the retired-instruction counters up to date.
+    /// Instructions that read the retired-instruction counters (`Opcode.readsInstructionCount`): executed
+    /// with them up to date.
     @inline(never)
     func executeExactCount(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) {
-        if p.pointee.opcode == .rdtsc {
-            try executeSystem(p)
-        } else {
-            try executeString(p)
+        switch p.pointee.opcode {
+        case .movs, .stos, .lods, .cmps, .scas: try executeString(p)
+        default: try execute(p)
         }
     }
 
@@ -55,7 +55,8 @@ extension Core {
         case .enter: try executeEnter(p)
         case .cbw, .cwde, .cdqe, .cwd, .cdq, .cqo: executeSignExtendAccumulator(p.pointee.opcode)
         case .clc, .stc, .cmc, .cld, .std, .lahf, .sahf, .pushf, .popf: try executeFlagInstruction(p)
-        case .movs, .stos, .lods, .cmps, .scas, .rdtsc: try executeExactCount(p)
+        case .movs, .stos, .lods, .cmps, .scas: try executeString(p)
+        case .rdtsc: try executeSystem(p)
         case .int3, .ud2, .hlt, .cpuid: try executeSystem(p)
         case .cli, .sti, .intN, .iretq: try executeInterruptInstruction(p)
         case .movToCR, .movFromCR, .clts, .invlpg, .wbinvd, .invd, .xgetbv: try executeControlRegisterInstruction(p)
