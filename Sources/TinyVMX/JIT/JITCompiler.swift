@@ -72,6 +72,8 @@ struct JITCompiler {
             used = all
             written |= plan.written
             count = i + 1
+            // A block can go on past a direct JMP or CALL (the decoder follows them); compiled code ends there.
+            if Self.transfersControl(insns[i].opcode) { break }
         }
         guard count > 0 else { return nil }
         var next = 0

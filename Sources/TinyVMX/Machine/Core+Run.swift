@@ -58,8 +58,15 @@ extension Core {
             insn.setsRIP = insn.opcode.setsRIP
             insn.needsExactCount = insn.opcode.readsInstructionCount
             decoded.append(insn)
-            if insn.opcode.endsBlock { break }
-            pc = insn.nextAddress
+            if insn.opcode.endsBlock {
+                // A direct JMP or CALL has one successor: the block goes on at its target (within the page,
+                // and not into an instruction the block already has), saving a dispatch per transfer.
+                guard insn.opcode == .jmp || insn.opcode == .call, !decoded.contains(where: { $0.address == insn.target })
+                else { break }
+                pc = insn.target
+            } else {
+                pc = insn.nextAddress
+            }
             if (pc ^ address) >> 12 != 0 && !decoded.isEmpty { break }  // keep a block within its first page
         }
         if decoded.isEmpty { throw .exception(.ud()) }
