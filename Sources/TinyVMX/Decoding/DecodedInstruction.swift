@@ -26,6 +26,9 @@ struct DecodedInstruction: Sendable {
     var setsRIP: Bool = false
     /// Set at decode time: the run loop must bring its counters up to date first (`readsInstructionCount`).
     var needsExactCount: Bool = false
+    /// For a conditional branch inside a block: the block goes on at its target (a backward branch, as in
+    /// a loop) rather than after it (a forward one). Going the other way leaves the block there.
+    var continuesIfTaken: Bool = false
     /// Linear address of the first byte.
     var address: UInt64 = 0
     /// Absolute target of a direct branch (`jmp`, `jcc`, `call`, `loop`, `jrcxz`).

@@ -9,7 +9,9 @@ import Glibc
 /// seen by the breakpoint check. On return the counters advance by exactly what ran, the status flags come
 /// back from the context, and a TLB miss is finished by interpreting that one instruction.
 extension Core {
-    /// Executions of a decoded block before `auto` compiles it (`jit` compiles on the first).
+    /// Heat at which `auto` compiles a decoded block (`jit` compiles on the first dispatch). A dispatch adds
+    /// 1 + count / 8: 16 dispatches for a block of up to 7 instructions, 2 for a loop body repeated 64
+    /// instructions long (it runs many iterations per dispatch).
     static let autoThreshold: UInt32 = 16
 
     /// The compiled form of decoded block `index`, compiling it if it is hot enough.
@@ -18,7 +20,7 @@ extension Core {
         let b = blocks.blocks + Int(index)
         let native = b.pointee.native
         if native != BlockCache.notCompiled { return native }
-        b.pointee.heat &+= 1
+        b.pointee.heat &+= 1 &+ UInt32(truncatingIfNeeded: b.pointee.count) / 8
         if b.pointee.heat < jitThreshold { return BlockCache.notCompiled }
         return compileBlock(index)
     }

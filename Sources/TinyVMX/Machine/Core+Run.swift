@@ -21,57 +21,68 @@ extension Core {
     static let maxBlockLength = 64
 
     /// Decodes the block at `address`.
+    ///
+    /// A block follows direct JMP and CALL to their targets and conditional branches the way they most
+    /// likely go (backward: taken, as in a loop; forward: not taken), so a loop body repeats in its block up
+    /// to `maxBlockLength` and the run loop dispatches once for many iterations. A conditional branch
+    /// going the other way ends the block there (the run loop's side exit). Blocks stay within the page
+    /// of their first instruction; an instruction already in the block is copied, not decoded again.
     /// - Throws: The fetch fault if the first instruction cannot be fetched.
     func decodeBlock(at address: UInt64) throws(ExecutionEvent) -> Int32 {
         var decoded: [DecodedInstruction] = []
+        var fresh = 0  // instructions Capstone decoded (the rest are copies)
         var pc = address
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         defer { buffer.deallocate() }
         decoding: while decoded.count < Self.maxBlockLength {
-            let available: Int
-            let pending: ExecutionEvent?
-            do {
-                (available, pending) = try fetch(pc, into: buffer)
-            } catch {
-                if decoded.isEmpty { throw error }
-                break  // the fault is raised when execution reaches this instruction
-            }
             var insn: DecodedInstruction
-            switch decoder.decode(buffer, count: available, address: pc) {
-            case .instruction(let d):
-                insn = d
-            case .invalid:
-                if let pending {
-                    // The instruction runs into a page that cannot be fetched.
-                    if decoded.isEmpty { throw pending }
-                    break decoding
-                }
-                insn = DecodedInstruction()
-                insn.opcode = isOverlongInstruction(at: pc) ? .overlong : .ud2
-                insn.address = pc
-                insn.length = 1
-            }
-            if insn.hasLockPrefix && (!insn.opcode.isLockable || insn.operand0.kind != .memory) {
-                insn.opcode = .ud2
-            }
-            Specializer.specialize(&insn)
-            insn.setsRIP = insn.opcode.setsRIP
-            insn.needsExactCount = insn.opcode.readsInstructionCount
-            decoded.append(insn)
-            if insn.opcode.endsBlock {
-                // A direct JMP or CALL has one successor: the block goes on at its target (within the page,
-                // and not into an instruction the block already has), saving a dispatch per transfer.
-                guard insn.opcode == .jmp || insn.opcode == .call, !decoded.contains(where: { $0.address == insn.target })
-                else { break }
-                pc = insn.target
+            if let seen = decoded.firstIndex(where: { $0.address == pc }) {
+                insn = decoded[seen]
             } else {
-                pc = insn.nextAddress
+                let available: Int
+                let pending: ExecutionEvent?
+                do {
+                    (available, pending) = try fetch(pc, into: buffer)
+                } catch {
+                    if decoded.isEmpty { throw error }
+                    break  // the fault is raised when execution reaches this instruction
+                }
+                switch decoder.decode(buffer, count: available, address: pc) {
+                case .instruction(let d):
+                    insn = d
+                case .invalid:
+                    if let pending {
+                        // The instruction runs into a page that cannot be fetched.
+                        if decoded.isEmpty { throw pending }
+                        break decoding
+                    }
+                    insn = DecodedInstruction()
+                    insn.opcode = isOverlongInstruction(at: pc) ? .overlong : .ud2
+                    insn.address = pc
+                    insn.length = 1
+                }
+                if insn.hasLockPrefix && (!insn.opcode.isLockable || insn.operand0.kind != .memory) {
+                    insn.opcode = .ud2
+                }
+                Specializer.specialize(&insn)
+                insn.setsRIP = insn.opcode.setsRIP
+                insn.needsExactCount = insn.opcode.readsInstructionCount
+                insn.continuesIfTaken = insn.opcode == .jcc && insn.target <= insn.address
+                fresh += 1
             }
-            if (pc ^ address) >> 12 != 0 && !decoded.isEmpty { break }  // keep a block within its first page
+            decoded.append(insn)
+            switch insn.opcode {
+            case .jmp, .call: pc = insn.target
+            case .jcc: pc = insn.continuesIfTaken ? insn.target : insn.nextAddress
+            case _ where insn.opcode.endsBlock: break decoding
+            default: pc = insn.nextAddress
+            }
+            if (pc ^ address) >> 12 != 0 { break }  // keep a block within its first page
         }
         if decoded.isEmpty { throw .exception(.ud()) }
         statistics.blocksDecoded += 1
-        statistics.instructionsDecoded += UInt64(decoded.count)
+        statistics.instructionsDecoded += UInt64(fresh)
+        statistics.blockInstructions += UInt64(decoded.count)
         return blocks.add(decoded, at: address)
     }
 
@@ -263,9 +274,13 @@ extension Core {
                     }
                 }
             }
-            if jitThreshold != .max && (!armed || breakpointIndex(in: current) == .max) {
+            if jitThreshold != .max {
+                // Compiled code is a prefix of the block (up to its first branch); a breakpoint after that
+                // prefix does not keep it from running.
                 let native = nativeBlock(current)
-                if native >= 0, let jit, UInt64(jit.compiled[Int(native)].count) <= limit &- fuelUsed {
+                if native >= 0, let jit, case let n = Int(jit.compiled[Int(native)].count), UInt64(n) <= limit &- fuelUsed,
+                    !armed || breakpointIndex(in: current) >= n
+                {
                     if let stop = runNative(native, limit: limit) { return stop }
                     previous = -1
                     continue
@@ -285,14 +300,18 @@ extension Core {
                 plain = block.pointee.endsWithExactCount && runnable == count ? count &- 1 : runnable
             }
             var done = 0
+            var leftEarly = false
             codeWasModified = false
             if plain > 0 {
                 let first = p
                 let last = p + (plain &- 1)
                 do {
                     while true {
-                        let mayHaveModifiedCode = try executeFast(p)
-                        if (mayHaveModifiedCode && codeWasModified) || p == last { break }
+                        if try executeFast(p) {
+                            leftEarly = true
+                            break
+                        }
+                        if p == last { break }
                         p += 1
                     }
                 } catch {
@@ -303,7 +322,9 @@ extension Core {
                 // `p` is the last instruction executed.
                 done = p == last ? plain : first.distance(to: p) &+ 1
             }
-            if plain < runnable && done == plain && !codeWasModified {
+            // The last instruction needs exact counters, and no side exit (a branch the other way, modified
+            // code, an event window) ended the block before it.
+            if plain < runnable && done == plain && !leftEarly {
                 if done > 0 { p += 1 }
                 instructionCount &+= UInt64(truncatingIfNeeded: done)
                 fuelUsed &+= UInt64(truncatingIfNeeded: done)

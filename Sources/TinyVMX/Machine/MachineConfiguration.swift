@@ -79,7 +79,10 @@ extension Machine {
     /// Counters an embedder or the CLI's `--json` can read.
     public struct Statistics: Sendable, Equatable {
         public var blocksDecoded: UInt64 = 0
+        /// Instructions Capstone decoded (a loop body repeated in its block is decoded once).
         public var instructionsDecoded: UInt64 = 0
+        /// Instructions in decoded blocks, repeats included.
+        public var blockInstructions: UInt64 = 0
         /// Times decoded code was dropped because memory holding it was written (or translations changed).
         public var codeInvalidations: UInt64 = 0
         /// MOV to CR2 executed (each one is serializing on hardware).

@@ -4,8 +4,8 @@
 /// Each case does exactly what the generic path does for that shape. The saving is in what it skips: the
 /// operand-kind switches, the width mask computed from a runtime size, and a call per instruction.
 extension Core {
-    /// - Returns: Whether the instruction could have written memory (then the caller looks at
-    ///   `codeWasModified`; forms that cannot, return `false` and spare it the check).
+    /// - Returns: Whether the block must end after this instruction: it modified code or opened an event
+    ///   window (`codeWasModified`), or it is a conditional branch that went the way its block does not.
     @inline(always)
     func executeFast(_ p: UnsafePointer<DecodedInstruction>) throws(ExecutionEvent) -> Bool {
         switch p.pointee.form {
@@ -49,26 +49,26 @@ extension Core {
         case .mov32rm: g[Int(p.pointee.operand0.reg)] = try read(checkedAddress(p.pointee.operand1), 4)
         case .mov64mr:
             try write(checkedAddress(p.pointee.operand0), 8, g[Int(p.pointee.operand1.reg)])
-            return true
+            return codeWasModified
         case .mov32mr:
             try write(checkedAddress(p.pointee.operand0), 4, g[Int(p.pointee.operand1.reg)])
-            return true
+            return codeWasModified
         case .lea64: g[Int(p.pointee.operand0.reg)] = offsetAddress(p.pointee.operand1)
         case .push64r:
             try push(g[Int(p.pointee.operand0.reg)])
-            return true
+            return codeWasModified
         case .pop64r:
             let v = try stackRead(g[4], 8)
             g[4] = g[4] &+ 8
             g[Int(p.pointee.operand0.reg)] = v
-        case .jz: rip = zeroFlag ? p.pointee.target : p.pointee.nextAddress
-        case .jnz: rip = zeroFlag ? p.pointee.nextAddress : p.pointee.target
-        case .jcc: rip = condition(p.pointee.condition) ? p.pointee.target : p.pointee.nextAddress
+        case .jz: return branch(p, taken: zeroFlag)
+        case .jnz: return branch(p, taken: !zeroFlag)
+        case .jcc: return branch(p, taken: condition(p.pointee.condition))
         case .jmp: rip = p.pointee.target
         case .call:
             try push(p.pointee.nextAddress)
             rip = p.pointee.target
-            return true
+            return codeWasModified
         case .ret:
             let target = try stackRead(g[4], 8)
             guard Self.isCanonical(target) else { throw .exception(.gp(0)) }
@@ -77,7 +77,7 @@ extension Core {
         case .nop: break
         case .generic:
             try execute(p)
-            return true
+            return codeWasModified
         }
         return false
     }
@@ -107,6 +107,13 @@ extension Core {
         let r = (increment ? a &+ 1 : a &- 1) & m
         g[r0] = r
         deferFlags(increment ? .inc : .dec, a, 1, r, size)
+    }
+
+    /// A conditional branch: sets RIP; whether it left its block (see `DecodedInstruction.continuesIfTaken`).
+    @inline(__always)
+    private func branch(_ p: UnsafePointer<DecodedInstruction>, taken: Bool) -> Bool {
+        rip = taken ? p.pointee.target : p.pointee.nextAddress
+        return taken != p.pointee.continuesIfTaken
     }
 
     /// ZF, read from the pending operation's result when there is one.
