@@ -8,7 +8,7 @@ struct LazyFlags {
         /// RFLAGS in the register file is current.
         case none
         case add, sub, logic
-        /// INC/DEC: CF is not theirs; the register file's CF bit already holds the value to keep.
+        /// INC/DEC: CF is not theirs; `b` holds the CF they keep (0 or `RFLAGS.cf`).
         case inc, dec
     }
 
@@ -26,8 +26,8 @@ struct LazyFlags {
         case .add: return Flags.add(a, b, result, carry: false, size)
         case .sub: return Flags.sub(a, b, result, borrow: false, size)
         case .logic: return Flags.logic(result, size)
-        case .inc: return (Flags.add(a, 1, result, carry: false, size) & ~RFLAGS.cf) | (currentFlags & RFLAGS.cf)
-        case .dec: return (Flags.sub(a, 1, result, borrow: false, size) & ~RFLAGS.cf) | (currentFlags & RFLAGS.cf)
+        case .inc: return (Flags.add(a, 1, result, carry: false, size) & ~RFLAGS.cf) | b
+        case .dec: return (Flags.sub(a, 1, result, borrow: false, size) & ~RFLAGS.cf) | b
         }
     }
 
@@ -69,13 +69,15 @@ struct LazyFlags {
         return (cc & 1) == 0 ? r : !r
     }
 
-    /// CF as this operation defines it (INC/DEC keep the register file's).
+    /// CF (0 or `RFLAGS.cf`) after this operation; `currentFlags` is the register file's RFLAGS.
+    @inline(__always)
     func carry(currentFlags: UInt64) -> UInt64 {
         switch kind {
+        case .none: return currentFlags & RFLAGS.cf
         case .add: return result < a ? RFLAGS.cf : 0
         case .sub: return a < b ? RFLAGS.cf : 0
         case .logic: return 0
-        default: return currentFlags & RFLAGS.cf
+        case .inc, .dec: return b
         }
     }
 }

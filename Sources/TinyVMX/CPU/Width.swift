@@ -9,7 +9,7 @@ enum Width {
     /// The sign bit of a `size`-byte value.
     @inline(__always)
     static func signBit(_ size: UInt8) -> UInt64 {
-        UInt64(1) << (UInt64(size) &* 8 &- 1)
+        UInt64(1) &<< (UInt64(size) &* 8 &- 1)
     }
 
     /// Sign-extends the low `size` bytes of `value` to 64 bits.

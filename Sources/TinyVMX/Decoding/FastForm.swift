@@ -16,7 +16,8 @@ enum FastForm: UInt8, Sendable {
     case xor64rr, xor32rr, xor64ri, xor32ri
     case test64rr, test32rr, test64ri, test32ri
     case inc64, inc32, dec64, dec32
-    // MOV: register from register or immediate, register from memory, memory from register.
+    // MOV: register from register or immediate, register from memory, memory from register (memory
+    // operands without FS/GS or the 0x67 prefix).
     case mov64rr, mov32rr, mov64ri, mov32ri
     case mov64rm, mov32rm, mov64mr, mov32mr
     /// LEA into a 64-bit register.
@@ -34,6 +35,10 @@ enum Specializer {
     static func specialize(_ d: inout DecodedInstruction) {
         d.form = form(of: d)
     }
+
+    /// A memory operand without FS/GS and without the 0x67 prefix: its address is base + index × scale +
+    /// displacement (`Core.flatAddress`).
+    static func isFlat(_ o: Operand) -> Bool { o.segment == .none && !o.isAddress32 }
 
     static func form(of d: DecodedInstruction) -> FastForm {
         guard !d.hasLockPrefix else { return .generic }
@@ -83,8 +88,8 @@ enum Specializer {
         case .mov:
             if o0.kind == wide && o1.kind == wide { return is64 ? .mov64rr : .mov32rr }
             if o0.kind == wide && o1.kind == .immediate { return is64 ? .mov64ri : .mov32ri }
-            if o0.kind == wide && o1.kind == .memory && o1.size == d.size { return is64 ? .mov64rm : .mov32rm }
-            if o0.kind == .memory && o1.kind == wide && o0.size == d.size { return is64 ? .mov64mr : .mov32mr }
+            if o0.kind == wide && o1.kind == .memory && o1.size == d.size && isFlat(o1) { return is64 ? .mov64rm : .mov32rm }
+            if o0.kind == .memory && o1.kind == wide && o0.size == d.size && isFlat(o0) { return is64 ? .mov64mr : .mov32mr }
             return .generic
         default:
             return .generic

@@ -186,16 +186,13 @@ final class Core {
         lazy.pointee.kind = .none
     }
 
-    /// Records an ALU operation whose flags are computed only if read.
+    /// Records an ALU operation whose flags are computed only if read. INC and DEC (`b` is 1) keep CF:
+    /// they record the CF they keep in place of `b`.
     @inline(__always)
     func deferFlags(_ kind: LazyFlags.Kind, _ a: UInt64, _ b: UInt64, _ result: UInt64, _ size: UInt8) {
+        var b = b
         if kind == .inc || kind == .dec {
-            // INC/DEC keep CF: settle the pending operation's CF into the register file first.
-            let l = lazy.pointee
-            if l.kind != .none {
-                let current = state.pointee.rflags
-                state.pointee.rflags = (current & ~RFLAGS.cf) | l.carry(currentFlags: current)
-            }
+            b = lazy.pointee.carry(currentFlags: state.pointee.rflags)
         }
         lazy.pointee = LazyFlags(kind: kind, size: size, a: a, b: b, result: result)
     }

@@ -47,7 +47,7 @@ extension Core {
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
         let offset = Int(linear & 0xFFF)
         if tlbReadTag[slot] == Self.tlbTag(linear) && offset &+ Int(size) <= 4096 {
-            let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbReadAddend[slot]))!
+            let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbReadAddend[slot])).unsafelyUnwrapped
             switch size {
             case 1: return UInt64(p.load(as: UInt8.self))
             case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
@@ -98,7 +98,7 @@ extension Core {
         let slot = Int((linear >> 12) & UInt64(Self.tlbSize - 1))
         let offset = Int(linear & 0xFFF)
         if tlbWriteTag[slot] == Self.tlbTag(linear) && offset &+ Int(size) <= 4096 {
-            let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbWriteAddend[slot]))!
+            let p = UnsafeMutableRawPointer(bitPattern: UInt(linear &+ tlbWriteAddend[slot])).unsafelyUnwrapped
             switch size {
             case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
             case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)

@@ -45,13 +45,13 @@ extension Core {
         case .mov32rr: g[Int(p.pointee.operand0.reg)] = g[Int(p.pointee.operand1.reg)] & 0xFFFF_FFFF
         case .mov64ri: g[Int(p.pointee.operand0.reg)] = UInt64(bitPattern: p.pointee.operand1.value)
         case .mov32ri: g[Int(p.pointee.operand0.reg)] = UInt64(bitPattern: p.pointee.operand1.value) & 0xFFFF_FFFF
-        case .mov64rm: g[Int(p.pointee.operand0.reg)] = try read(checkedAddress(p.pointee.operand1), 8)
-        case .mov32rm: g[Int(p.pointee.operand0.reg)] = try read(checkedAddress(p.pointee.operand1), 4)
+        case .mov64rm: g[Int(p.pointee.operand0.reg)] = try read(flatAddress(p.pointee.operand1), 8)
+        case .mov32rm: g[Int(p.pointee.operand0.reg)] = try read(flatAddress(p.pointee.operand1), 4)
         case .mov64mr:
-            try write(checkedAddress(p.pointee.operand0), 8, g[Int(p.pointee.operand1.reg)])
+            try write(flatAddress(p.pointee.operand0), 8, g[Int(p.pointee.operand1.reg)])
             return codeWasModified
         case .mov32mr:
-            try write(checkedAddress(p.pointee.operand0), 4, g[Int(p.pointee.operand1.reg)])
+            try write(flatAddress(p.pointee.operand0), 4, g[Int(p.pointee.operand1.reg)])
             return codeWasModified
         case .lea64: g[Int(p.pointee.operand0.reg)] = offsetAddress(p.pointee.operand1)
         case .push64r:
@@ -114,6 +114,17 @@ extension Core {
     private func branch(_ p: UnsafePointer<DecodedInstruction>, taken: Bool) -> Bool {
         rip = taken ? p.pointee.target : p.pointee.nextAddress
         return taken != p.pointee.continuesIfTaken
+    }
+
+    /// The linear address of a memory operand the Specializer found flat (`Specializer.isFlat`), checked
+    /// like `checkedAddress`: a non-canonical SS-relative address is #SS(0) (others fault in translation).
+    @inline(__always)
+    private func flatAddress(_ o: Operand) throws(ExecutionEvent) -> UInt64 {
+        var ea = UInt64(bitPattern: o.value)
+        if o.reg != Operand.noRegister { ea &+= g[Int(o.reg)] }
+        if o.index != Operand.noRegister { ea &+= g[Int(o.index)] &* UInt64(o.scale) }
+        if o.usesStackSegment && !Self.isCanonical(ea) { throw .exception(.ss(0)) }
+        return ea
     }
 
     /// ZF, read from the pending operation's result when there is one.
