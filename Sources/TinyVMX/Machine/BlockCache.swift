@@ -10,6 +10,10 @@ struct BlockCache {
         var count: Int32
         /// Its last instruction needs exact counters (`Opcode.readsInstructionCount`).
         var endsWithExactCount = false
+        /// Decoded following branches (`Core.decodeBlock(at:follow:)`); else the run loop counts its
+        /// `dispatches` to decode it again that way when it is hot.
+        var followsBranches = false
+        var dispatches: UInt8 = 0
         var successorAddress0: UInt64 = 1
         var successorIndex0: Int32 = -1
         var successorAddress1: UInt64 = 1
@@ -49,7 +53,42 @@ struct BlockCache {
 
     /// Adds a block made of `decoded` (non-empty) starting at `address`.
     /// - Returns: Its index.
-    mutating func add(_ decoded: [DecodedInstruction], at address: UInt64) -> Int32 {
+    mutating func add(_ decoded: [DecodedInstruction], at address: UInt64, followsBranches: Bool) -> Int32 {
+        if blockCount == blockCapacity {
+            let grown = UnsafeMutablePointer<Block>.allocate(capacity: blockCapacity * 2)
+            grown.moveInitialize(from: blocks, count: blockCount)
+            blocks.deallocate()
+            blocks = grown
+            blockCapacity *= 2
+        }
+        let first = appendInstructions(decoded)
+        blocks[blockCount] = Block(
+            start: address, first: first, count: Int32(decoded.count),
+            endsWithExactCount: decoded[decoded.count - 1].needsExactCount, followsBranches: followsBranches)
+        index[address] = Int32(blockCount)
+        blockCount += 1
+        return Int32(blockCount - 1)
+    }
+
+    /// Points block `index` at a new decoding of its code (`decoded`, non-empty), followed branches. Its
+    /// index, start and compiled form stay (compiled code is the prefix up to the first branch, the same in
+    /// both decodings), so other blocks' links to it stay valid; its own successor links start over (it
+    /// leaves at other places now).
+    mutating func replace(_ index: Int32, with decoded: [DecodedInstruction]) {
+        let first = appendInstructions(decoded)
+        blocks[Int(index)].successorAddress0 = 1
+        blocks[Int(index)].successorIndex0 = -1
+        blocks[Int(index)].successorAddress1 = 1
+        blocks[Int(index)].successorIndex1 = -1
+        blocks[Int(index)].first = first
+        blocks[Int(index)].count = Int32(decoded.count)
+        blocks[Int(index)].endsWithExactCount = decoded[decoded.count - 1].needsExactCount
+        blocks[Int(index)].followsBranches = true
+    }
+
+    /// Copies `decoded` to the end of the instruction buffer, growing it if needed.
+    /// - Returns: The index of the first copied instruction.
+    private mutating func appendInstructions(_ decoded: [DecodedInstruction]) -> Int32 {
         if instructionCount + decoded.count > instructionCapacity {
             // Growing moves the buffer: only ever done between blocks, never while one runs.
             let newCapacity = max(instructionCapacity * 2, instructionCount + decoded.count)
@@ -59,21 +98,9 @@ struct BlockCache {
             instructions = grown
             instructionCapacity = newCapacity
         }
-        if blockCount == blockCapacity {
-            let grown = UnsafeMutablePointer<Block>.allocate(capacity: blockCapacity * 2)
-            grown.moveInitialize(from: blocks, count: blockCount)
-            blocks.deallocate()
-            blocks = grown
-            blockCapacity *= 2
-        }
         (instructions + instructionCount).initialize(from: decoded, count: decoded.count)
-        blocks[blockCount] = Block(
-            start: address, first: Int32(instructionCount), count: Int32(decoded.count),
-            endsWithExactCount: decoded[decoded.count - 1].needsExactCount)
         instructionCount += decoded.count
-        index[address] = Int32(blockCount)
-        blockCount += 1
-        return Int32(blockCount - 1)
+        return Int32(instructionCount - decoded.count)
     }
 
     /// Forgets every block (the buffers are kept).

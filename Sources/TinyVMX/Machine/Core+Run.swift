@@ -27,8 +27,13 @@ extension Core {
     /// to `maxBlockLength` and the run loop dispatches once for many iterations. A conditional branch
     /// going the other way ends the block there (the run loop's side exit). Blocks stay within the page
     /// of their first instruction; an instruction already in the block is copied, not decoded again.
+    ///
+    /// Without `follow` a block ends at its first branch. Blocks start that way: code that runs a few times
+    /// (the lab re-decodes everything after each VM transition) would otherwise pay for decoding paths it
+    /// never takes. The run loop decodes a block again with `follow` once it is hot (`promote`), in
+    /// place of the short one (`replacing`, the same index, so links to it stay valid).
     /// - Throws: The fetch fault if the first instruction cannot be fetched.
-    func decodeBlock(at address: UInt64) throws(ExecutionEvent) -> Int32 {
+    func decodeBlock(at address: UInt64, follow: Bool = false, replacing: Int32? = nil) throws(ExecutionEvent) -> Int32 {
         var decoded: [DecodedInstruction] = []
         var fresh = 0  // instructions Capstone decoded (the rest are copies)
         var pc = address
@@ -72,6 +77,7 @@ extension Core {
             }
             decoded.append(insn)
             switch insn.opcode {
+            case _ where !follow && insn.opcode.endsBlock: break decoding
             case .jmp, .call: pc = insn.target
             case .jcc: pc = insn.continuesIfTaken ? insn.target : insn.nextAddress
             case _ where insn.opcode.endsBlock: break decoding
@@ -83,7 +89,25 @@ extension Core {
         statistics.blocksDecoded += 1
         statistics.instructionsDecoded += UInt64(fresh)
         statistics.blockInstructions += UInt64(decoded.count)
-        return blocks.add(decoded, at: address)
+        if let replacing {
+            blocks.replace(replacing, with: decoded)
+            return replacing
+        }
+        return blocks.add(decoded, at: address, followsBranches: follow)
+    }
+
+    /// Dispatches of a short block (one that ends at its first branch) before it is decoded again following
+    /// its branches.
+    static let promotionThreshold: UInt8 = 8
+
+    /// Decodes block `index` again, following branches (it has become hot). A fetch fault keeps the short
+    /// block (it is raised when execution gets there).
+    @inline(never)
+    func promote(_ index: Int32) {
+        let start = blocks.blocks[Int(index)].start
+        if (try? decodeBlock(at: start, follow: true, replacing: index)) == nil {
+            blocks.blocks[Int(index)].followsBranches = true  // do not try again
+        }
     }
 
     /// Whether the bytes at `address`, which Capstone refused, are an instruction longer than 15 bytes.
@@ -273,6 +297,12 @@ extension Core {
                         pb.pointee.successorIndex1 = current
                     }
                 }
+            }
+            let shortBlock = blocks.blocks + Int(current)
+            if !shortBlock.pointee.followsBranches {
+                shortBlock.pointee.dispatches &+= 1
+                // Not while running one instruction at a time: each step would promote another block.
+                if shortBlock.pointee.dispatches >= Self.promotionThreshold && limit &- fuelUsed > 1 { promote(current) }
             }
             if jitThreshold != .max {
                 // Compiled code is a prefix of the block (up to its first branch); a breakpoint after that

@@ -74,7 +74,20 @@ import TinyVMX
         m.run()
         let s = m.statistics
         #expect(s.blockInstructions >= 60, "the loop's block holds many copies of its 4 instructions")
-        #expect(s.instructionsDecoded <= 8 + 5, "each instruction went through Capstone at most twice")
+        #expect(s.instructionsDecoded <= 2 * 8, "each of the 8 instructions went through Capstone at most twice (short block, then promoted)")
+    }
+
+    /// Blocks start short (ending at their first branch) and are decoded again following branches only once
+    /// hot, and not while the machine is stepped: each step may start a block at a new address.
+    @Test func blocksArePromotedWhenHotButNotWhileStepping() throws {
+        let stepped = try Self.machine(Self.aluLoop)
+        for _ in 0..<100 { stepped.step() }
+        #expect(stepped.statistics.blockInstructions < 30, "\(stepped.statistics)")
+
+        let once = try Self.machine("mov $1, %eax\n jmp 1f\n1: add $2, %eax\n hlt")
+        once.run()
+        #expect(once.statistics.blockInstructions == 4, "straight-line code runs once: no second decoding")
+        #expect(once[.rax] == 3)
     }
 
     /// Every budget from 1 to past the end: the run stops after exactly that many instructions, in the
