@@ -36,6 +36,7 @@ extension Core {
     func decodeBlock(at address: UInt64, follow: Bool = false, replacing: Int32? = nil) throws(ExecutionEvent) -> Int32 {
         var decoded: [DecodedInstruction] = []
         var fresh = 0  // instructions Capstone decoded (the rest are copies)
+        let invalidations = statistics.codeInvalidations
         var pc = address
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         defer { buffer.deallocate() }
@@ -89,7 +90,9 @@ extension Core {
         statistics.blocksDecoded += 1
         statistics.instructionsDecoded += UInt64(fresh)
         statistics.blockInstructions += UInt64(decoded.count)
-        if let replacing {
+        // Fetching can write an accessed bit into a page holding decoded code, which drops every block: then
+        // `replacing` no longer names one, and the decoding is added as a new block.
+        if let replacing, statistics.codeInvalidations == invalidations {
             blocks.replace(replacing, with: decoded)
             return replacing
         }
@@ -102,12 +105,15 @@ extension Core {
 
     /// Decodes block `index` again, following branches (it has become hot). A fetch fault keeps the short
     /// block (it is raised when execution gets there).
+    /// - Returns: `false` if decoded code was dropped meanwhile (`index` names no block any more).
     @inline(never)
-    func promote(_ index: Int32) {
+    func promote(_ index: Int32) -> Bool {
+        let invalidations = statistics.codeInvalidations
         let start = blocks.blocks[Int(index)].start
         if (try? decodeBlock(at: start, follow: true, replacing: index)) == nil {
             blocks.blocks[Int(index)].followsBranches = true  // do not try again
         }
+        return statistics.codeInvalidations == invalidations
     }
 
     /// Whether the bytes at `address`, which Capstone refused, are an instruction longer than 15 bytes.
@@ -270,6 +276,7 @@ extension Core {
             }
             var current: Int32 = -1
             if previous >= 0 {
+                assert(blocks.isValid(previous), "a flush must clear previous (codeWasModified)")
                 let b = blocks.blocks + Int(previous)
                 if b.pointee.successorAddress0 == address {
                     current = b.pointee.successorIndex0
@@ -287,7 +294,8 @@ extension Core {
                         return raise(error, at: nil) ?? .events
                     }
                 }
-                if previous >= 0 {
+                // (Decoding can drop every block, `previous` with them: see `decodeBlock`.)
+                if previous >= 0 && blocks.isValid(previous) {
                     let pb = blocks.blocks + Int(previous)
                     if pb.pointee.successorIndex0 < 0 {
                         pb.pointee.successorAddress0 = address
@@ -298,11 +306,15 @@ extension Core {
                     }
                 }
             }
-            let shortBlock = blocks.blocks + Int(current)
-            if !shortBlock.pointee.followsBranches {
-                shortBlock.pointee.dispatches &+= 1
+            // `blocks.blocks` only moves when a block is added; promotion and compiling replace in place.
+            let block = blocks.blocks + Int(current)
+            if !block.pointee.followsBranches {
+                block.pointee.dispatches &+= 1
                 // Not while running one instruction at a time: each step would promote another block.
-                if shortBlock.pointee.dispatches >= Self.promotionThreshold && limit &- fuelUsed > 1 { promote(current) }
+                if block.pointee.dispatches >= Self.promotionThreshold && limit &- fuelUsed > 1 && !promote(current) {
+                    previous = -1
+                    continue
+                }
             }
             if jitThreshold != .max {
                 // Compiled code is a prefix of the block (up to its first branch); a breakpoint after that
@@ -316,12 +328,11 @@ extension Core {
                     continue
                 }
             }
-            let block = blocks.blocks + Int(current)
             let count = Int(block.pointee.count)
             var p = UnsafePointer(blocks.instructions + Int(block.pointee.first))
             // Instructions that may run, and those of them that run plainly: all but a last one that needs
-            // exact counters (string, RDTSC: always its block's last instruction). The budget or a breakpoint
-            // inside the block (the next dispatch stops there) can end the run sooner.
+            // exact counters (`Opcode.readsInstructionCount`: always its block's last instruction). The budget
+            // or a breakpoint inside the block (the next dispatch stops there) can end the run sooner.
             var runnable = count
             var plain = block.pointee.endsWithExactCount ? count &- 1 : count
             if armed || UInt64(truncatingIfNeeded: count) > limit &- fuelUsed {

@@ -116,13 +116,12 @@ extension Core {
         return taken != p.pointee.continuesIfTaken
     }
 
-    /// The linear address of a memory operand the Specializer found flat (`Specializer.isFlat`), checked
-    /// like `checkedAddress`: a non-canonical SS-relative address is #SS(0) (others fault in translation).
+    /// The linear address of a memory operand the Specializer found flat (`Specializer.isFlat`): its
+    /// offset, checked like `checkedAddress` (a non-canonical SS-relative address is #SS(0); others fault in
+    /// translation) but without the segment-base switch.
     @inline(__always)
     private func flatAddress(_ o: Operand) throws(ExecutionEvent) -> UInt64 {
-        var ea = UInt64(bitPattern: o.value)
-        if o.reg != Operand.noRegister { ea &+= g[Int(o.reg)] }
-        if o.index != Operand.noRegister { ea &+= g[Int(o.index)] &* UInt64(o.scale) }
+        let ea = offsetAddress(o)
         if o.usesStackSegment && !Self.isCanonical(ea) { throw .exception(.ss(0)) }
         return ea
     }
